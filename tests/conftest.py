@@ -1,0 +1,143 @@
+"""Test fixtures.
+
+Every test gets a freshly migrated, empty database, so tests may commit like the app does:
+on SQLite a copy of a template file migrated once per run; on PostgreSQL (when
+``VICTIMCARE_TEST_DATABASE_URL`` is set) the tables of a database migrated once per run,
+emptied before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+
+from victimcare import clock, create_app
+from victimcare.cli import alembic_config
+from victimcare.config import Settings
+from victimcare.extensions import db
+
+PG_URL = os.environ.get("VICTIMCARE_TEST_DATABASE_URL")
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (per-test copy)'}"
+
+
+def make_settings(url: str, **overrides) -> Settings:
+    return Settings(environment="testing", database_url=url, secret_key="test-secret-key",
+                    **overrides)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> str:
+    """A database migrated to head once per run: a file (SQLite) or the PostgreSQL URL."""
+    if PG_URL:
+        engine = sa.create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
+    app = create_app(make_settings(url), instance_path=str(tmp_path_factory.mktemp("inst")))
+    with app.app_context():
+        with db.engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+        db.engine.dispose()
+    return url
+
+
+def _empty_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = [r[0] for r in conn.execute(sa.text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'"))]
+        # Replica mode skips the audit log's append-only triggers for this clean-up only.
+        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(template_db, tmp_path) -> str:
+    if PG_URL:
+        _empty_postgres(template_db)
+        return template_db
+    path = Path(template_db.removeprefix("sqlite:///"))
+    copy = tmp_path / "test.sqlite3"
+    shutil.copyfile(path, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+def app(settings, tmp_path):
+    app = create_app(settings, instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Tests run on a controllable clock; ``frozen_clock.advance(hours=1)`` moves it."""
+    from datetime import UTC, datetime
+
+    clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    yield clock
+    clock.set(None)
+
+
+class Client:
+    """The Flask test client, with real CSRF: form posts carry the session's token."""
+
+    def __init__(self, app):
+        self.app = app
+        self.http = app.test_client()
+        self._csrf: str | None = None
+
+    def get(self, url, **kw):
+        return self.http.get(url, **kw)
+
+    def csrf_token(self) -> str:
+        if self._csrf is None:
+            html = self.http.get("/login").get_data(as_text=True)
+            match = CSRF_RE.search(html)
+            assert match, "no CSRF token on the page"
+            self._csrf = match.group(1)
+        return self._csrf
+
+    def post(self, url, data=None, csrf=True, **kw):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.csrf_token())
+        return self.http.post(url, data=data, **kw)
+
+    def login(self, username, password="a-long-test-password"):
+        response = self.post("/login", {"username": username, "password": password})
+        self._csrf = None  # a new session at log-in
+        return response
+
+
+@pytest.fixture
+def client(app):
+    return Client(app)
+
+
+@pytest.fixture
+def make_client(app):
+    return lambda: Client(app)

@@ -1,0 +1,82 @@
+"""VictimCare: case workflow for the people who help victims of human trafficking."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from victimcare.config import Settings
+
+
+def create_app(settings: Settings | None = None, instance_path: str | None = None) -> Flask:
+    """Build the application. Tests pass their own ``settings``; otherwise the environment."""
+    instance_path = instance_path or os.environ.get("VICTIMCARE_INSTANCE_PATH") or str(
+        Path(__file__).resolve().parent.parent / "instance"
+    )
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    settings = settings or Settings.from_environment(app.instance_path)
+    settings.check()
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _init_config(app, settings)
+    _init_extensions(app, settings)
+    _init_blueprints(app)
+    _init_security(app)
+    _init_cli(app)
+    return app
+
+
+def _init_config(app: Flask, settings: Settings) -> None:
+    development = settings.environment in ("development", "testing")
+    app.config.update(
+        VICTIMCARE=settings,
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.environment == "testing",
+        SESSION_COOKIE_NAME="victimcare_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not development,
+        # The form token lives as long as the session: a long interview must not expire it.
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=not development,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path).parent / "translations"),
+        BABEL_DEFAULT_TIMEZONE="Europe/Copenhagen",
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+    )
+
+
+def _init_extensions(app: Flask, settings: Settings) -> None:
+    from victimcare.accounts.services import load_user_from_session
+    from victimcare.extensions import babel, csrf, db, login_manager
+    from victimcare.i18n import select_locale
+
+    db.init_app(app, settings.sqlalchemy_url(app.instance_path))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # the per-user session token does this job
+    login_manager.user_loader(load_user_from_session)
+
+
+def _init_blueprints(app: Flask) -> None:
+    from victimcare.accounts.views import admin_bp, auth_bp
+    from victimcare.cases.views import cases_bp
+    from victimcare.main import main_bp
+    from victimcare.workflow.views import tasks_bp
+
+    for blueprint in (auth_bp, admin_bp, main_bp, cases_bp, tasks_bp):
+        app.register_blueprint(blueprint)
+
+
+def _init_security(app: Flask) -> None:
+    from victimcare import security
+
+    security.init_app(app)
+
+
+def _init_cli(app: Flask) -> None:
+    from victimcare import cli
+
+    cli.init_app(app)

@@ -1,0 +1,147 @@
+"""Need-to-know access: every access decision of the application is made here.
+
+Deny by default. Two layers:
+
+* **Endpoints**: ``ENDPOINT_ROLES`` lists, for every view, the roles that may call it.
+  A view missing from the table is refused for everyone (``check_endpoint``), so a new route
+  is closed until someone decides who needs it.
+* **Records**: ``can_view_case`` and friends decide per case; views load cases only through
+  ``load_case_or_404``, which answers 404 for a case the user may not see, exactly as for one
+  that does not exist.
+
+The rules (issue 3): CMM roles see CMM cases; an NGO worker sees only cases where the
+worker's organisation holds an active assignment (a task or placement), and then only the
+minimal fields, never the case page; an Immigration Service officer sees only cases the
+police presented to the Immigration Service; an administrator sees no case content.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import sqlalchemy as sa
+from flask import abort
+
+from victimcare.accounts.models import (
+    ROLE_ORGANISATION_KINDS,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
+from victimcare.cases.models import Case, CaseAssignment
+from victimcare.extensions import db
+
+PUBLIC = "public"
+ANY_USER = frozenset(Role)
+CMM = frozenset({Role.CMM_COORDINATOR, Role.CMM_CONTACT_PERSON})
+CASEWORKERS = CMM | {Role.NGO_WORKER, Role.IMMIGRATION_OFFICER}
+
+#: endpoint -> roles that may call it (or PUBLIC). Keep in step with tests/accounts/test_routes.py.
+ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
+    "static": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.set_locale": PUBLIC,
+    "main.healthz": PUBLIC,
+    "auth.logout": ANY_USER,
+    "auth.change_password": ANY_USER,
+    "main.dashboard": ANY_USER,
+    "cases.list_cases": CASEWORKERS,
+    "cases.show_case": CMM | {Role.IMMIGRATION_OFFICER},
+    "cases.case_audit": frozenset({Role.CMM_COORDINATOR}),
+    "tasks.inbox": CASEWORKERS,
+    "tasks.show_task": CASEWORKERS,
+    "admin.list_users": frozenset({Role.ADMIN}),
+    "admin.new_user": frozenset({Role.ADMIN}),
+    "admin.edit_user": frozenset({Role.ADMIN}),
+    "admin.list_organisations": frozenset({Role.ADMIN}),
+    "admin.new_organisation": frozenset({Role.ADMIN}),
+}
+
+
+def endpoint_access(endpoint: str | None) -> frozenset[Role] | str | None:
+    """The roles for an endpoint, PUBLIC, or None (unknown endpoint: nobody)."""
+    if endpoint is None:
+        return None
+    return ENDPOINT_ROLES.get(endpoint)
+
+
+def may_call(user: User, endpoint: str) -> bool:
+    allowed = endpoint_access(endpoint)
+    if allowed == PUBLIC:
+        return True
+    if allowed is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.role in allowed
+
+
+def _is_cmm(user: User) -> bool:
+    return user.role in CMM and user.organisation.kind == OrganisationKind.CMM
+
+
+def _active_assignment(user: User):
+    return sa.exists().where(
+        CaseAssignment.case_id == Case.id,
+        CaseAssignment.organisation_id == user.organisation_id,
+        CaseAssignment.is_active.is_(True),
+    )
+
+
+def _case_condition(user: User, detail: Literal["full", "minimal"]):
+    """A SQL condition selecting the cases ``user`` may see at the given level of detail."""
+    if _is_cmm(user):
+        cmm_orgs = sa.select(Organisation.id).where(Organisation.kind == OrganisationKind.CMM)
+        return Case.owner_organisation_id.in_(cmm_orgs)
+    if user.role == Role.IMMIGRATION_OFFICER and (
+        user.organisation.kind == OrganisationKind.IMMIGRATION_SERVICE
+    ):
+        return Case.presented_to_immigration_at.is_not(None)
+    if user.role == Role.NGO_WORKER and detail == "minimal":
+        return _active_assignment(user)
+    return sa.false()
+
+
+def case_detail_level(user: User) -> Literal["full", "minimal", "none"]:
+    """How much of a case the user's role may ever see."""
+    if _is_cmm(user) or user.role == Role.IMMIGRATION_OFFICER:
+        return "full"
+    if user.role == Role.NGO_WORKER:
+        return "minimal"
+    return "none"
+
+
+def visible_cases(user: User) -> sa.Select:
+    """The cases to list for ``user`` (at the user's detail level)."""
+    level = case_detail_level(user)
+    condition = sa.false() if level == "none" else _case_condition(user, level)
+    return sa.select(Case).where(condition)
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    """May the user open the case page (full detail)?"""
+    if case_detail_level(user) != "full":
+        return False
+    if _is_cmm(user):
+        return case.owner_organisation.kind == OrganisationKind.CMM
+    return case.presented_to_immigration_at is not None
+
+
+def can_view_case_audit(user: User, case: Case) -> bool:
+    return user.role == Role.CMM_COORDINATOR and can_view_case(user, case)
+
+
+def load_case_or_404(reference: str, user: User, need: str = "view") -> Case:
+    """Load a case by reference; 404 if it does not exist *or* the user may not see it."""
+    case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
+    checks = {"view": can_view_case, "audit": can_view_case_audit}
+    if case is None or need not in checks or not checks[need](user, case):
+        abort(404)
+    return case
+
+
+def can_manage_users(user: User) -> bool:
+    return user.role == Role.ADMIN
+
+
+def assignable_roles(organisation_kind: OrganisationKind) -> list[Role]:
+    return [r for r in Role if organisation_kind in ROLE_ORGANISATION_KINDS[r]]

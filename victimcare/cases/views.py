@@ -1,0 +1,38 @@
+"""Case list, case page and the case's audit trail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from victimcare.accounts import policy
+from victimcare.audit import services as audit
+from victimcare.cases import services
+from victimcare.extensions import db
+
+cases_bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
+
+
+@cases_bp.route("")
+def list_cases():
+    query = request.args.get("q", "")[:40]
+    rows = services.list_cases(current_user, query)
+    level = policy.case_detail_level(current_user)
+    return render_template("cases/list.html", cases=rows, query=query, level=level,
+                           assignments_for=lambda c: services.active_assignments(current_user, c))
+
+
+@cases_bp.route("/<reference>")
+def show_case(reference: str):
+    with db.transaction():
+        case = services.open_case(current_user, reference)
+    return render_template("cases/show.html", case=case,
+                           can_view_audit=policy.can_view_case_audit(current_user, case))
+
+
+@cases_bp.route("/<reference>/audit")
+def case_audit(reference: str):
+    with db.transaction():
+        case, events = services.case_audit_trail(current_user, reference)
+    return render_template("cases/audit.html", case=case, events=events,
+                           actor_names=audit.actor_names(events), action_label=audit.action_label)

@@ -1,0 +1,127 @@
+"""Command-line interface. Command names are stable: people and tools script against them.
+
+    flask --app wsgi db upgrade        bring the schema to the newest migration
+    flask --app wsgi seed-demo         load demo organisations, users and cases (idempotent)
+    flask --app wsgi create-user       create an account for a real deployment
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask
+from flask.cli import AppGroup
+
+from victimcare.accounts.models import PASSWORD_MIN, Organisation, Role
+from victimcare.errors import RuleViolation
+from victimcare.extensions import db
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
+
+
+def alembic_config(connection=None) -> Config:
+    """Alembic's settings, pointing at the app's database (or at a given connection)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("file_template", FILE_TEMPLATE)
+    cfg.set_main_option("sqlalchemy.url",
+                        db.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Upgrade the schema to REVISION (default: the newest)."""
+    command.upgrade(alembic_config(), revision)
+    click.echo(f"Database at {_current()}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Downgrade the schema to REVISION (e.g. -1, or base)."""
+    command.downgrade(alembic_config(), revision)
+    click.echo(f"Database at {_current()}.")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the schema's revision."""
+    click.echo(_current())
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration does.")
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the schema."""
+    import victimcare.models  # noqa: F401 - every table in the metadata
+
+    command.revision(alembic_config(), message=message, autogenerate=True)
+
+
+def _current() -> str:
+    from alembic.runtime.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision() or "base (empty)"
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo organisations, users and cases. Running it twice changes nothing."""
+    from victimcare.demo import seed
+
+    created = seed()
+    click.echo(f"Demo data ready ({created} new records). Password for every demo user: "
+               "victimcare-demo")
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--full-name", required=True)
+@click.option("--organisation", "organisation_name", required=True,
+              help="Name of an existing organisation.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--locale", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Prompted for when not given; use --password - to read it from stdin.")
+def create_user(username, full_name, organisation_name, role, locale, password) -> None:
+    """Create a staff account (there is no self sign-up)."""
+    import sqlalchemy as sa
+
+    from victimcare.accounts import services
+
+    if password == "-":  # noqa: S105 - the stdin marker
+        password = sys.stdin.readline().rstrip("\n")
+    organisation = db.session.scalar(sa.select(Organisation).where(
+        Organisation.name == organisation_name))
+    if organisation is None:
+        raise click.ClickException(f"No organisation named {organisation_name!r}.")
+
+    if len(password) < PASSWORD_MIN:
+        raise click.ClickException(f"The password needs at least {PASSWORD_MIN} characters.")
+    try:
+        with db.transaction():
+            user = services.create_user(None, username=username, full_name=full_name,
+                                        organisation=organisation, role=Role(role),
+                                        password=password, locale=locale)
+    except RuleViolation as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created user {user.username} ({user.role.value}, {organisation.name}).")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(db_cli)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)

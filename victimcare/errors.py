@@ -1,0 +1,23 @@
+"""Exceptions that services raise and views turn into messages next to the field."""
+
+from __future__ import annotations
+
+
+class RuleViolation(Exception):
+    """A domain rule refused the change; ``field`` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ConcurrentEditError(RuleViolation):
+    """Someone saved the record after this form was opened."""
+
+
+def check_version(record: object, expected: int | None, message: str) -> None:
+    """Refuse an edit made from an older version of ``record``, then bump the version."""
+    if expected is None or int(expected) != record.version:  # type: ignore[attr-defined]
+        raise ConcurrentEditError(message)
+    record.version += 1  # type: ignore[attr-defined]

@@ -1,0 +1,8 @@
+"""Every model, imported once so the metadata is complete (Alembic, tests)."""
+
+from victimcare.accounts.models import Organisation, User  # noqa: F401
+from victimcare.audit.models import AuditEvent  # noqa: F401
+from victimcare.cases.models import Case, CaseAssignment, Person  # noqa: F401
+from victimcare.db import Base
+
+metadata = Base.metadata

@@ -1,0 +1,89 @@
+"""Request gates and response headers that every page passes through.
+
+* the endpoint gate of the access policy (deny by default; login required unless public);
+* the session idle timeout;
+* security headers on every response (CSP with no inline script, no framing, no referrer,
+  ``no-store`` on everything that is not a static file).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from victimcare import clock
+from victimcare.accounts import policy
+from victimcare.i18n import _
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (an off-site ``next=`` is ignored)."""
+    if not target or not isinstance(target, str) or len(target) > 2000:
+        return None
+    if any(ord(c) < 32 for c in target) or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_gate)
+    app.after_request(_headers)
+
+
+def _gate():
+    endpoint = request.endpoint
+    if endpoint is None:  # no such route: Flask answers 404 (or 405) itself
+        return None
+    allowed = policy.endpoint_access(endpoint)
+    if allowed == policy.PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return _to_login()
+    if _idle_too_long():
+        logout_user()
+        session.clear()
+        flash(_("Your session ended after a period without activity. Please log in again."),
+              "info")
+        return _to_login()
+    session["seen_at"] = int(clock.now().timestamp())
+    if not policy.may_call(current_user, endpoint):
+        # A URL that names a record answers as if the record did not exist.
+        abort(404 if request.view_args else 403)
+    return None
+
+
+def _to_login():
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=target))
+
+
+def _idle_too_long() -> bool:
+    from flask import current_app
+
+    seen = session.get("seen_at")
+    limit = timedelta(minutes=current_app.config["VICTIMCARE"].session_idle_minutes)
+    return not isinstance(seen, int) or clock.now().timestamp() - seen > limit.total_seconds()
+
+
+def _headers(response):
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    response.vary.add("Cookie")
+    return response

@@ -1,0 +1,1 @@
+"""The workflow engine seam: the only package that imports SpiffWorkflow."""

@@ -1,0 +1,3 @@
+from victimcare import create_app
+
+app = create_app()
