@@ -103,7 +103,12 @@ def frozen_clock():
 
 
 class Client:
-    """The Flask test client, with real CSRF: form posts carry the session's token."""
+    """The Flask test client, with real CSRF: form posts carry the session's token.
+
+    Each request runs in its own app context, as under a real server; otherwise Flask would
+    reuse the test's context and share ``g`` (the database session, the logged-in user)
+    between requests. After a request, call ``db.session.expire_all()`` to see its writes.
+    """
 
     def __init__(self, app):
         self.app = app
@@ -111,11 +116,12 @@ class Client:
         self._csrf: str | None = None
 
     def get(self, url, **kw):
-        return self.http.get(url, **kw)
+        with self.app.app_context():
+            return self.http.get(url, **kw)
 
     def csrf_token(self) -> str:
         if self._csrf is None:
-            html = self.http.get("/login").get_data(as_text=True)
+            html = self.get("/login", follow_redirects=True).get_data(as_text=True)
             match = CSRF_RE.search(html)
             assert match, "no CSRF token on the page"
             self._csrf = match.group(1)
@@ -125,19 +131,29 @@ class Client:
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.csrf_token())
-        return self.http.post(url, data=data, **kw)
+        with self.app.app_context():
+            return self.http.post(url, data=data, **kw)
 
     def login(self, username, password="a-long-test-password"):
+        self._csrf = None  # whatever session came before may have ended
         response = self.post("/login", {"username": username, "password": password})
         self._csrf = None  # a new session at log-in
         return response
 
 
+def english_client(app) -> Client:
+    """A client that picked English with the language switch (tests read English text;
+    Danish, the default, is tested on its own)."""
+    client = Client(app)
+    client.post("/locale", {"locale": "en"})
+    return client
+
+
 @pytest.fixture
 def client(app):
-    return Client(app)
+    return english_client(app)
 
 
 @pytest.fixture
 def make_client(app):
-    return lambda: Client(app)
+    return lambda: english_client(app)

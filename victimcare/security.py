@@ -52,8 +52,7 @@ def _gate():
     if not current_user.is_authenticated:
         return _to_login()
     if _idle_too_long():
-        logout_user()
-        session.clear()
+        end_session_keeping_language()
         flash(_("Your session ended after a period without activity. Please log in again."),
               "info")
         return _to_login()
@@ -62,6 +61,15 @@ def _gate():
         # A URL that names a record answers as if the record did not exist.
         abort(404 if request.view_args else 403)
     return None
+
+
+def end_session_keeping_language() -> None:
+    """Log out and clear the session, but keep the language for the log-in page."""
+    locale = getattr(current_user, "locale", None)
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale
 
 
 def _to_login():

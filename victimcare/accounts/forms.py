@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp
 
 from victimcare.accounts.models import (
@@ -21,6 +29,10 @@ from victimcare.forms import NoControlCharacters
 from victimcare.i18n import UI_LOCALES, _l
 
 _required = DataRequired(message=_l("This field is required."))
+
+
+def _locale_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in UI_LOCALES.items()]
 
 
 def _password_length():
@@ -44,7 +56,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class LocaleForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=list(UI_LOCALES.items()))
+    locale = SelectField(_l("Language"), choices=_locale_choices())
     next = HiddenField()
 
 
@@ -52,13 +64,13 @@ class _UserFields(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[
         _required, Length(max=FULL_NAME_MAX), NoControlCharacters()])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired()])
-    role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role],
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role],
                        validators=[_required])
-    locale = SelectField(_l("Language"), choices=list(UI_LOCALES.items()))
+    locale = SelectField(_l("Language"), choices=_locale_choices())
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation_id.choices = [(o.id, o.name) for o in organisations]
+        self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
 
 
 class NewUserForm(_UserFields):
@@ -79,6 +91,6 @@ class EditUserForm(_UserFields):
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[
         _required, Length(max=ORG_NAME_MAX), NoControlCharacters()])
-    kind = SelectField(_l("Kind"), choices=[
-        (k.value, ORGANISATION_KIND_LABELS[k]) for k in OrganisationKind],
+    kind = SelectField(_l("Type"), choices=[
+        SelectChoice(k.value, ORGANISATION_KIND_LABELS[k]) for k in OrganisationKind],
                        validators=[_required])

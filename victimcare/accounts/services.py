@@ -192,8 +192,8 @@ def update_user(
 ) -> None:
     check_version(user, expected_version,
                   _("Someone else saved this account while you were editing it, so your "
-                    "changes were not saved. Your entries are kept below: check the list of "
-                    "accounts for their change, then save again."))
+                    "changes were not saved. Your entries are kept below; saving again will "
+                    "replace the other person's changes."))
     if user.id == actor.id and (not is_active or role != Role.ADMIN):
         raise RuleViolation(_("You cannot remove your own administrator access."),
                             field="is_active" if not is_active else "role")

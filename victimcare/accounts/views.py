@@ -13,7 +13,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 
 from victimcare import clock
 from victimcare.accounts import services
@@ -29,7 +29,7 @@ from victimcare.accounts.models import Organisation, OrganisationKind, Role, Use
 from victimcare.errors import ConcurrentEditError, RuleViolation
 from victimcare.extensions import db
 from victimcare.i18n import _
-from victimcare.security import safe_next
+from victimcare.security import end_session_keeping_language, safe_next
 
 auth_bp = Blueprint("auth", __name__, template_folder="templates")
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -69,8 +69,7 @@ def login():
 def logout():
     with db.transaction():
         services.log_out(current_user)
-    logout_user()
-    session.clear()
+    end_session_keeping_language()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -101,7 +100,7 @@ def change_password():
             show_violation(form, error)
         else:
             # Every other session of this user has ended; this one continues on the new token.
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed. You are logged out everywhere else."), "success")
             return redirect(url_for("main.dashboard"))
     return render_template("accounts/change_password.html", form=form)

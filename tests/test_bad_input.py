@@ -1,0 +1,113 @@
+"""No input produces a 500: every form gets malformed values and answers with a message.
+
+The list of forms is checked against the app: a new POST route fails
+``test_every_form_is_in_this_list`` until it is added here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_org, make_user
+from victimcare.accounts.models import OrganisationKind, Role
+
+TOO_LONG = "x" * 5000
+CONTROL = "abc\x00\x1b[31mdef\x07"
+NASTY = [TOO_LONG, CONTROL, "", " ", "99999", "-1", "abc", "1e309", "<script>alert(1)</script>",
+         "'; DROP TABLE users; --", "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"),
+         "💥" * 300]
+
+# endpoint -> (who posts, url factory, a valid form as a base)
+FORMS = {
+    "auth.login": (None, lambda w: "/login",
+                   lambda w: {"username": "coordinator1", "password": "a-long-test-password",
+                              "next": "/"}),
+    "auth.set_locale": (None, lambda w: "/locale", lambda w: {"locale": "en", "next": "/"}),
+    "auth.logout": (Role.CMM_CONTACT_PERSON, lambda w: "/logout", lambda w: {}),
+    "auth.change_password": (Role.CMM_CONTACT_PERSON, lambda w: "/account/password",
+                             lambda w: {"current_password": "a-long-test-password",
+                                        "new_password": "another-long-password",
+                                        "confirm_password": "another-long-password"}),
+    "admin.new_user": (Role.ADMIN, lambda w: "/admin/users/new",
+                       lambda w: {"username": "newbie", "full_name": "New Bie",
+                                  "organisation_id": w["org"].id, "role": "ngo_worker",
+                                  "locale": "en", "password": "a-long-new-password"}),
+    "admin.edit_user": (Role.ADMIN, lambda w: f"/admin/users/{w['user'].id}",
+                        lambda w: {"full_name": "Changed", "organisation_id": w["org"].id,
+                                   "role": "ngo_worker", "locale": "en", "is_active": "y",
+                                   "version": w["user"].version, "new_password": ""}),
+    "admin.new_organisation": (Role.ADMIN, lambda w: "/admin/organisations/new",
+                               lambda w: {"name": "A New NGO", "kind": "ngo"}),
+}
+
+
+@pytest.fixture
+def world(app):
+    org = make_org("Reden International", OrganisationKind.NGO)
+    return {"org": org, "user": make_user(Role.NGO_WORKER, org)}
+
+
+def test_every_form_is_in_this_list(app):
+    posting = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods}
+    assert posting == set(FORMS)
+
+
+@pytest.mark.parametrize("endpoint", sorted(FORMS))
+def test_malformed_values_never_cause_a_server_error(make_client, world, endpoint):
+    role, url_for, valid_for = FORMS[endpoint]
+    client = make_client()
+    if role is not None:
+        client.login(make_user(role).username)
+    url = url_for(world)
+    valid = valid_for(world)
+    fields = list(valid) + ["unexpected_field"]
+    for name in fields:
+        for value in NASTY:
+            form = {**valid, name: value}
+            response = client.post(url, form)
+            assert response.status_code < 500, (endpoint, name, value[:20])
+    # Repeated and list-valued fields.
+    response = client.post(url, {**valid, **{k: [str(v), "second"] for k, v in valid.items()}})
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("endpoint", sorted(FORMS))
+def test_missing_csrf_token_is_refused_with_a_message(make_client, world, endpoint):
+    role, url_for, valid_for = FORMS[endpoint]
+    client = make_client()
+    if role is not None:
+        client.login(make_user(role).username)
+    response = client.post(url_for(world), valid_for(world), csrf=False)
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+
+
+def test_field_errors_keep_what_was_typed(make_client, world):
+    client = make_client()
+    client.login(make_user(Role.ADMIN).username)
+    html = client.post("/admin/users/new", {
+        "username": "bad name!", "full_name": "Keep Me Typed", "organisation_id": 99999,
+        "role": "superuser", "locale": "xx", "password": "short"}).get_data(as_text=True)
+    for field in ("username", "organisation_id", "role", "password"):
+        assert f'id="{field}-error"' in html, field
+    assert 'value="Keep Me Typed"' in html
+
+
+@pytest.mark.parametrize("url", ["/admin/users/99999", "/admin/users/abc", "/admin/users/-1",
+                                 "/cases/%00", "/cases/" + "x" * 3000, "/tasks/99999",
+                                 "/tasks/abc"])
+def test_unknown_ids_are_404(make_client, url):
+    client = make_client()
+    client.login(make_user(Role.ADMIN).username)
+    admin_status = client.get(url).status_code
+    client = make_client()
+    client.login(make_user(Role.CMM_COORDINATOR).username)
+    assert {admin_status, client.get(url).status_code} == {404}
+
+
+def test_control_characters_in_a_name_are_refused_next_to_the_field(make_client, world):
+    client = make_client()
+    client.login(make_user(Role.ADMIN).username)
+    html = client.post("/admin/organisations/new", {"name": "Bad\x1bName", "kind": "ngo"}
+                       ).get_data(as_text=True)
+    assert 'id="name-error"' in html

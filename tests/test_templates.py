@@ -1,0 +1,50 @@
+"""Templates escape everything: no ``|safe`` or ``Markup`` on text from users or translations,
+and every page declares its language and direction."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "victimcare"
+
+
+def test_no_template_marks_text_safe():
+    offenders = [str(p) for p in PACKAGE.rglob("*.html")
+                 if re.search(r"\|\s*safe\b|autoescape\s+false", p.read_text())]
+    assert not offenders
+
+
+def test_no_python_code_builds_markup():
+    offenders = [str(p) for p in PACKAGE.rglob("*.py")
+                 if re.search(r"\bMarkup\(|\|safe", p.read_text())]
+    assert not offenders
+
+
+def test_user_text_is_escaped_on_the_page(client):
+    from tests.factories import make_case, make_user
+    from victimcare.accounts.models import Role
+
+    case = make_case(given_name="<script>alert(1)</script>")
+    client.login(make_user(Role.CMM_COORDINATOR).username)
+    html = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_pages_are_danish_by_default_and_declare_language_and_direction(app):
+    html = app.test_client().get("/login").get_data(as_text=True)
+    assert re.search(r'<html lang="da" dir="ltr">', html)
+    assert "Log ind" in html
+
+
+def test_language_switch_is_remembered_per_user(app, client):
+    from tests.factories import make_user
+    from victimcare.extensions import db
+
+    user = make_user(locale="en")
+    client.login(user.username)
+    client.post("/locale", {"locale": "da", "next": "/"})
+    db.session.expire_all()
+    assert user.locale == "da"
+    assert '<html lang="da"' in client.get("/cases").get_data(as_text=True)
