@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from flask import has_app_context
 
 from victimcare import clock, create_app
 from victimcare.cli import alembic_config
@@ -115,9 +116,23 @@ class Client:
         self.http = app.test_client()
         self._csrf: str | None = None
 
-    def get(self, url, **kw):
-        with self.app.app_context():
-            return self.http.get(url, **kw)
+    @staticmethod
+    def _end_test_transaction():
+        """The test's own session ends its transaction (and SQLite lock) before a request,
+        as another process's would; its objects stay loaded."""
+        if has_app_context():
+            db.session.commit()
+
+    def get(self, url, follow_redirects=False, **kw):
+        """GET in a fresh app context; redirects are followed hop by hop, each in its own."""
+        for _ in range(10):
+            self._end_test_transaction()
+            with self.app.app_context():
+                response = self.http.get(url, **kw)
+            if not (follow_redirects and response.status_code in (301, 302, 303)):
+                return response
+            url = response.headers["Location"]
+        raise AssertionError("too many redirects")
 
     def csrf_token(self) -> str:
         if self._csrf is None:
@@ -131,6 +146,7 @@ class Client:
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.csrf_token())
+        self._end_test_transaction()
         with self.app.app_context():
             return self.http.post(url, data=data, **kw)
 

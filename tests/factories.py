@@ -60,3 +60,36 @@ def make_case(owner: Organisation | None = None, *, presented: bool = False,
                                   "Accompaniment to the dentist")
     db.session.commit()
     return case
+
+
+def run_support_activity(case: Case, coordinator: User, organisation: Organisation,
+                         due_at: str = "2026-03-05T22:59:00+00:00", approve: bool = True):
+    """Start the support-activity process and take it to the NGO's task (or the rejection)."""
+    import uuid
+
+    from victimcare.workflow import services as workflow
+    from victimcare.workflow.models import WorkflowTask
+
+    instance = workflow.start("support_activity", case, coordinator)
+    db.session.commit()
+    steps = [
+        ("Task_propose", {"activity_kind": "accompaniment", "description": "Dentist visit",
+                          "organisation_id": organisation.id, "due_at": due_at}),
+        ("Task_approve", {"approved": approve, "reason": "" if approve else "Not needed"}),
+    ]
+    for name, data in steps:
+        task = db.session.scalar(sa.select(WorkflowTask).where(
+            WorkflowTask.instance_id == instance.id, WorkflowTask.task_name == name,
+            WorkflowTask.state == "ready"))
+        workflow.complete_task(task, coordinator, data, uuid.uuid4().hex)
+        db.session.commit()
+    return instance
+
+
+def open_task(case: Case, name: str):
+    from victimcare.workflow.models import WorkflowTask
+
+    db.session.expire_all()
+    return db.session.scalar(sa.select(WorkflowTask).where(
+        WorkflowTask.case_id == case.id, WorkflowTask.task_name == name,
+        WorkflowTask.state == "ready"))

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_org, make_user
+from tests.factories import make_case, make_org, make_user, open_task
 from victimcare.accounts.models import OrganisationKind, Role
+from victimcare.extensions import db
 
 TOO_LONG = "x" * 5000
 CONTROL = "abc\x00\x1b[31mdef\x07"
@@ -38,13 +39,34 @@ FORMS = {
                                    "version": w["user"].version, "new_password": ""}),
     "admin.new_organisation": (Role.ADMIN, lambda w: "/admin/organisations/new",
                                lambda w: {"name": "A New NGO", "kind": "ngo"}),
+    # A past due date keeps the task open while each other field gets its bad values.
+    "tasks.show_task": (Role.CMM_COORDINATOR, lambda w: f"/tasks/{w['task'].id}",
+                        lambda w: {"activity_kind": "accompaniment", "description": "Dentist",
+                                   "organisation_id": w["org"].id, "due_date": "2000-01-01",
+                                   "action": "complete", "submission_id": "abc"}),
+    "tasks.claim_task": (Role.CMM_COORDINATOR, lambda w: f"/tasks/{w['task'].id}/claim",
+                         lambda w: {}),
+    "tasks.release_task": (Role.CMM_COORDINATOR, lambda w: f"/tasks/{w['task'].id}/release",
+                           lambda w: {}),
+    "tasks.assign_task": (Role.CMM_COORDINATOR, lambda w: f"/tasks/{w['task'].id}/assign",
+                          lambda w: {"user_id": w["coordinator"].id}),
+    "tasks.start_process": (Role.CMM_COORDINATOR,
+                            lambda w: f"/cases/{w['case'].reference}/processes/support_activity",
+                            lambda w: {}),
 }
 
 
 @pytest.fixture
 def world(app):
+    from victimcare.workflow import services as workflow
+
     org = make_org("Reden International", OrganisationKind.NGO)
-    return {"org": org, "user": make_user(Role.NGO_WORKER, org)}
+    coordinator = make_user(Role.CMM_COORDINATOR)
+    case = make_case()
+    workflow.start("support_activity", case, coordinator)
+    db.session.commit()
+    return {"org": org, "user": make_user(Role.NGO_WORKER, org), "case": case,
+            "coordinator": coordinator, "task": open_task(case, "Task_propose")}
 
 
 def test_every_form_is_in_this_list(app):
@@ -78,7 +100,7 @@ def test_missing_csrf_token_is_refused_with_a_message(make_client, world, endpoi
     if role is not None:
         client.login(make_user(role).username)
     response = client.post(url_for(world), valid_for(world), csrf=False)
-    assert response.status_code == 400
+    assert response.status_code == 400, endpoint
     assert "security token" in response.get_data(as_text=True)
 
 
@@ -94,8 +116,8 @@ def test_field_errors_keep_what_was_typed(make_client, world):
 
 
 @pytest.mark.parametrize("url", ["/admin/users/99999", "/admin/users/abc", "/admin/users/-1",
-                                 "/cases/%00", "/cases/" + "x" * 3000, "/tasks/99999",
-                                 "/tasks/abc"])
+                                 "/cases/%00", "/cases/VC-2026-%0000001", "/cases/" + "x" * 3000,
+                                 "/tasks/99999", "/tasks/abc"])
 def test_unknown_ids_are_404(make_client, url):
     client = make_client()
     client.login(make_user(Role.ADMIN).username)
@@ -103,6 +125,17 @@ def test_unknown_ids_are_404(make_client, url):
     client = make_client()
     client.login(make_user(Role.CMM_COORDINATOR).username)
     assert {admin_status, client.get(url).status_code} == {404}
+
+
+def test_nul_bytes_never_reach_the_database_and_typed_text_is_kept(make_client, world):
+    client = make_client()
+    client.login(make_user(Role.ADMIN).username)
+    assert client.get("/cases/VC-2026-00001%00").status_code == 404
+    assert client.get("/admin/users", query_string={"q": "VC\x00"}).status_code == 200
+    html = client.post("/admin/users/new", {
+        "username": "x", "full_name": "Keep\x00 this", "organisation_id": world["org"].id,
+        "role": "ngo_worker", "locale": "en", "password": "short"}).get_data(as_text=True)
+    assert 'value="Keep this"' in html
 
 
 def test_control_characters_in_a_name_are_refused_next_to_the_field(make_client, world):

@@ -74,3 +74,51 @@ def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def _production_app(tmp_path, database_url):
+    from tests.conftest import make_settings
+
+    settings = make_settings(database_url)
+    settings = type(settings)(**{**settings.__dict__, "environment": "production",
+                                 "secret_key": "p" * 40})
+    return create_app(settings, instance_path=str(tmp_path / "prod"))
+
+
+def test_https_production_accepts_forms_without_a_referer(tmp_path, database_url, app):
+    """Referrer-Policy: no-referrer means browsers send no Referer: forms must still work."""
+    import re
+
+    make_user(username="officer")
+    prod = _production_app(tmp_path, database_url)
+    http = prod.test_client()
+    base = "https://victimcare.example"
+    html = http.get("/login", base_url=base).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    response = http.post("/login", base_url=base, data={
+        "csrf_token": token, "username": "officer", "password": "a-long-test-password"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+def test_cross_site_form_posts_are_refused(client):
+    client.login(make_user().username)
+    response = client.post("/logout", headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403
+    assert client.get("/").status_code == 200  # still logged in
+
+
+def test_a_huge_id_is_a_404_not_an_overflow(client):
+    client.login(make_user(Role.ADMIN).username)
+    assert client.get("/admin/users/99999999999999999999999").status_code == 404
+
+
+def test_sql_parameters_stay_out_of_errors(app):
+    import sqlalchemy as sa
+
+    from victimcare.extensions import db
+
+    with pytest.raises(sa.exc.DBAPIError) as error:
+        db.session.execute(sa.text("SELECT * FROM no_such_table WHERE x = :secret"),
+                           {"secret": "Blessing Okafor"})
+    assert "Blessing Okafor" not in str(error.value)

@@ -1,5 +1,6 @@
-"""Templates escape everything: no ``|safe`` or ``Markup`` on text from users or translations,
-and every page declares its language and direction."""
+"""Templates escape everything: no ``|safe`` or ``Markup`` on text from users, and every page
+declares its language and direction. (Flask-Babel marks translated text safe itself, so the
+catalogs are checked for markup in test_translations.py.)"""
 
 from __future__ import annotations
 

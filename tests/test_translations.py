@@ -82,3 +82,14 @@ def test_placeholders_match_the_source(path):
 def test_compiled_catalogs_exist_for_the_running_app():
     for path in CATALOGS:
         assert path.with_suffix(".mo").exists(), "run pybabel compile (scripts/bootstrap does)"
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parts[-3])
+def test_catalog_text_holds_no_markup(path):
+    """Flask-Babel marks translated text safe, so a catalog must not carry HTML."""
+    problems = []
+    for message in _catalog(path):
+        ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        problems += [text for text in (*ids, *strings) if text and re.search(r"[<>&]", text)]
+    assert not problems, problems[:10]

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from victimcare.config import Settings
 
@@ -20,7 +21,13 @@ def create_app(settings: Settings | None = None, instance_path: str | None = Non
     settings.check()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_config(app, settings)
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops,
+                                x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
     _init_extensions(app, settings)
+    _init_workflows(app, settings)
     _init_blueprints(app)
     _init_security(app)
     _init_cli(app)
@@ -39,7 +46,9 @@ def _init_config(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SECURE=not development,
         # The form token lives as long as the session: a long interview must not expire it.
         WTF_CSRF_TIME_LIMIT=None,
-        WTF_CSRF_SSL_STRICT=not development,
+        # The strict check needs a Referer, which Referrer-Policy: no-referrer withholds;
+        # the token, SameSite cookies and Sec-Fetch-Site (security.py) guard instead.
+        WTF_CSRF_SSL_STRICT=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path).parent / "translations"),
         BABEL_DEFAULT_TIMEZONE="Europe/Copenhagen",
@@ -60,7 +69,27 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     login_manager.user_loader(load_user_from_session)
 
 
+def _init_workflows(app: Flask, settings: Settings) -> None:
+    """Parse and check every BPMN file now: a broken one stops start-up, naming the file."""
+    import victimcare.support.forms  # noqa: F401 - registers the task forms
+    from victimcare.workflow import services, ticker
+
+    services.init_app(app)
+    if settings.run_timers_in_process:
+        ticker.start(app)
+
+
+class _DatabaseInt(IntegerConverter):
+    """``<int:...>`` in URLs stops at the largest id a database column holds: a longer number
+    is a 404, not an overflow."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _init_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = _DatabaseInt
     from victimcare.accounts.views import admin_bp, auth_bp
     from victimcare.cases.views import cases_bp
     from victimcare.main import main_bp

@@ -121,7 +121,55 @@ def create_user(username, full_name, organisation_name, role, locale, password) 
     click.echo(f"Created user {user.username} ({user.role.value}, {organisation.name}).")
 
 
+workflows_cli = AppGroup("workflows", help="BPMN processes and their timers.")
+
+
+@workflows_cli.command("tick")
+def workflows_tick() -> None:
+    """Fire every due BPMN timer (run it every minute from cron or a systemd timer)."""
+    from victimcare.workflow import services
+
+    count = services.run_due_timers()
+    click.echo(f"{count} process instance(s) advanced.")
+
+
+@workflows_cli.command("check")
+def workflows_check() -> None:
+    """Parse and check every BPMN file in workflows/ (also done at start-up)."""
+    from victimcare.workflow import services
+
+    for key, definition in sorted(services.definitions().items()):
+        click.echo(f"{definition.file}: {key} ok ({len(definition.user_tasks)} user tasks, "
+                   f"version {definition.sha256[:12]})")
+
+
+@workflows_cli.command("migrate")
+@click.argument("process_key")
+@click.option("--dry-run", is_flag=True, help="Only list the instances that would move.")
+def workflows_migrate(process_key: str, dry_run: bool) -> None:
+    """Move running instances of PROCESS_KEY to the current version of its BPMN file."""
+    from victimcare.workflow import engine, services
+
+    if process_key not in services.definitions():
+        raise click.ClickException(f"No process {process_key!r} in workflows/.")
+    ids = services.instances_not_on_current_version(process_key)
+    moved, refused = 0, 0
+    for instance_id in ids:
+        if dry_run:
+            click.echo(f"would migrate instance {instance_id}")
+            continue
+        try:
+            with db.transaction():
+                moved += services.migrate_instance(instance_id, None)
+        except engine.MigrationRefusedError as error:
+            refused += 1
+            click.echo(f"instance {instance_id} stays on its version: {error}")
+    click.echo(f"{len(ids)} instance(s) on an older version; {moved} migrated, "
+               f"{refused} refused.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
+    app.cli.add_command(workflows_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)

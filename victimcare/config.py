@@ -54,6 +54,14 @@ class Settings:
     lockout_threshold: int = 5
     lockout_minutes: int = 15
     default_locale: str = "da"
+    #: Fire due BPMN timers from a thread in the web process (the embedded set-up); a real
+    #: deployment runs ``flask --app wsgi workflows tick`` from cron or a systemd timer.
+    run_timers_in_process: bool = False
+    #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    #: Audit rows record the client address the last trusted proxy saw.
+    proxy_hops: int = 0
+    #: Where the BPMN files are (default: workflows/ in the source tree).
+    workflows_dir: str | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -69,6 +77,9 @@ class Settings:
             session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30),
             lockout_threshold=_int("LOCKOUT_THRESHOLD", 5),
             lockout_minutes=_int("LOCKOUT_MINUTES", 15),
+            run_timers_in_process=_read("RUN_TIMERS_IN_PROCESS", "0") in ("1", "true", "yes"),
+            proxy_hops=_int("PROXY_HOPS", 0),
+            workflows_dir=_read("WORKFLOWS_DIR"),
         )
 
     def check(self) -> None:
@@ -80,8 +91,13 @@ class Settings:
                 "is not allowed in production. Set VICTIMCARE_SECRET_KEY (or "
                 "VICTIMCARE_SECRET_KEY_FILE), or write one to instance/secret_key."
             )
-        if self.session_idle_minutes < 1:
-            raise ConfigError("VICTIMCARE_SESSION_IDLE_MINUTES must be at least 1")
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ConfigError("The secret key must have at least 32 characters.")
+        for name in ("session_idle_minutes", "lockout_threshold", "lockout_minutes"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"VICTIMCARE_{name.upper()} must be at least 1")
+        if self.proxy_hops < 0:
+            raise ConfigError("VICTIMCARE_PROXY_HOPS cannot be negative")
 
     def sqlalchemy_url(self, instance_path: str) -> str:
         if self.database_url:

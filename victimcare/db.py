@@ -48,19 +48,32 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Transactions are begun by us (below), not by the driver.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
+def _sqlite_begin(connection) -> None:
+    """Take SQLite's write lock when a transaction begins. A deferred transaction that reads
+    and later writes fails ("database is locked") if another writer committed in between;
+    an immediate one waits its turn instead, as a PostgreSQL row lock would."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str) -> Engine:
+    # SQL parameters stay out of error messages and logs: they hold personal data.
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                                  hide_parameters=True)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                            hide_parameters=True)
 
 
 class Database:
@@ -96,3 +109,25 @@ class Database:
         except BaseException:
             self.session.rollback()
             raise
+
+
+def bump_version(record, expected: int | None, message: str) -> None:
+    """Claim the next version of ``record`` if it is still at ``expected``; otherwise someone
+    saved it since the form was opened and the edit is refused (``ConcurrentEditError``).
+    One conditional UPDATE, so two simultaneous saves cannot both pass."""
+    from sqlalchemy.orm import object_session
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from victimcare.errors import ConcurrentEditError
+
+    model = type(record)
+    try:
+        expected = int(expected)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ConcurrentEditError(message) from None
+    result = object_session(record).execute(
+        sa.update(model).where(model.id == record.id, model.version == expected)
+        .values(version=expected + 1).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise ConcurrentEditError(message)
+    set_committed_value(record, "version", expected + 1)

@@ -14,10 +14,3 @@ class RuleViolation(Exception):
 
 class ConcurrentEditError(RuleViolation):
     """Someone saved the record after this form was opened."""
-
-
-def check_version(record: object, expected: int | None, message: str) -> None:
-    """Refuse an edit made from an older version of ``record``, then bump the version."""
-    if expected is None or int(expected) != record.version:  # type: ignore[attr-defined]
-        raise ConcurrentEditError(message)
-    record.version += 1  # type: ignore[attr-defined]

@@ -18,9 +18,14 @@ main_bp = Blueprint("main", __name__)
 
 @main_bp.route("/")
 def dashboard():
+    from victimcare.workflow import services as workflow
+
     level = policy.case_detail_level(current_user)
     summary = cases.dashboard_summary(current_user) if level != "none" else None
-    return render_template("main/dashboard.html", summary=summary, level=level)
+    alerts = workflow.open_alerts_for(current_user) if level != "none" else []
+    tasks = workflow.open_tasks_for(current_user, limit=10) if level != "none" else []
+    return render_template("main/dashboard.html", summary=summary, level=level, alerts=alerts,
+                           tasks=tasks)
 
 
 @main_bp.route("/healthz")
@@ -83,6 +88,14 @@ def layout_context() -> dict:
     from flask_babel import get_locale
 
     from victimcare.i18n import UI_LOCALES, country_name, language_name, text_direction
+    from victimcare.workflow.labels import (
+        ALERT_TITLES,
+        EVENT_KINDS,
+        LANE_TITLES,
+        PROCESS_TITLES,
+        TASK_TITLES,
+        title,
+    )
 
     locale = str(get_locale() or "da")
     user = current_user
@@ -93,6 +106,11 @@ def layout_context() -> dict:
         "now": clock.now(),
         "country_name": country_name,
         "language_name": language_name,
+        "task_title": lambda name: title(TASK_TITLES, name),
+        "lane_label": lambda name: title(LANE_TITLES, name),
+        "process_title": lambda key: title(PROCESS_TITLES, key),
+        "event_kind": lambda kind: title(EVENT_KINDS, kind),
+        "alert_title": lambda kind: title(ALERT_TITLES, kind),
         "nav": {
             "cases": policy.may_call(user, "cases.list_cases"),
             "tasks": policy.may_call(user, "tasks.inbox"),

@@ -4,5 +4,13 @@ from victimcare.accounts.models import Organisation, User  # noqa: F401
 from victimcare.audit.models import AuditEvent  # noqa: F401
 from victimcare.cases.models import Case, CaseAssignment, Person  # noqa: F401
 from victimcare.db import Base
+from victimcare.workflow.models import (  # noqa: F401
+    Alert,
+    CaseEvent,
+    ProcessVersion,
+    TaskDraft,
+    WorkflowInstance,
+    WorkflowTask,
+)
 
 metadata = Base.metadata

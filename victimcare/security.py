@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Request as FlaskRequest
 from flask_login import current_user, logout_user
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
 from victimcare import clock
 from victimcare.accounts import policy
@@ -38,11 +40,36 @@ def safe_next(target: str | None) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = Request
     app.before_request(_gate)
     app.after_request(_headers)
 
 
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class NulFreeMultiDict(ImmutableMultiDict):
+    """Query and form values without NUL characters: PostgreSQL refuses NUL in text, and a
+    NUL is never meaningful in what a person types, so it is dropped, not the whole form."""
+
+    def __init__(self, mapping=None):
+        if mapping is not None:
+            mapping = [(_without_nul(k), _without_nul(v)) for k, v in iter_multi_items(mapping)]
+        super().__init__(mapping)
+
+
+class Request(FlaskRequest):
+    parameter_storage_class = NulFreeMultiDict
+
+
 def _gate():
+    if "\x00" in request.path:  # no such page; and it never reaches the database
+        abort(404)
+    # A browser says where a request comes from: a form posted from another site is refused.
+    if request.method == "POST" and request.headers.get("Sec-Fetch-Site") not in (
+            None, "same-origin", "none"):
+        abort(403)
     endpoint = request.endpoint
     if endpoint is None:  # no such route: Flask answers 404 (or 405) itself
         return None
@@ -52,15 +79,29 @@ def _gate():
     if not current_user.is_authenticated:
         return _to_login()
     if _idle_too_long():
+        rescued = _rescue_typed_form()
         end_session_keeping_language()
         flash(_("Your session ended after a period without activity. Please log in again."),
               "info")
+        if rescued:
+            flash(_("What you typed is kept as a draft of the task."), "info")
+            return redirect(url_for("auth.login", next=rescued))
         return _to_login()
     session["seen_at"] = int(clock.now().timestamp())
     if not policy.may_call(current_user, endpoint):
         # A URL that names a record answers as if the record did not exist.
         abort(404 if request.view_args else 403)
     return None
+
+
+def _rescue_typed_form() -> str | None:
+    """A task form posted after the session timed out is saved as the user's draft (a long
+    interview must never be lost to a timeout). Returns the task's URL, or None."""
+    if request.method != "POST" or request.endpoint != "tasks.show_task":
+        return None
+    from victimcare.workflow import services as workflow
+
+    return workflow.rescue_draft(current_user, request.view_args["task_id"], request.form)
 
 
 def end_session_keeping_language() -> None:
@@ -78,8 +119,6 @@ def _to_login():
 
 
 def _idle_too_long() -> bool:
-    from flask import current_app
-
     seen = session.get("seen_at")
     limit = timedelta(minutes=current_app.config["VICTIMCARE"].session_idle_minutes)
     return not isinstance(seen, int) or clock.now().timestamp() - seen > limit.total_seconds()
@@ -90,6 +129,8 @@ def _headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"

@@ -126,7 +126,7 @@ def test_admin_disabling_an_account_ends_its_sessions(make_client):
 
 @pytest.mark.parametrize("target", [
     "https://evil.example/", "//evil.example/x", "/\\evil.example", "http:/evil.example",
-    "javascript:alert(1)", " https://evil.example", "\x00/x",
+    "javascript:alert(1)", " https://evil.example", "/\t/evil.example", "/\r\n/evil.example",
 ])
 def test_off_site_next_is_ignored(client, target):
     user = make_user()
@@ -157,3 +157,49 @@ def test_idle_session_expires(client, frozen_clock):
     response = client.get("/cases")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert "without activity" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_parallel_guesses_cannot_outrun_the_lock(app, make_client, monkeypatch):
+    """A burst of simultaneous wrong guesses gets the threshold, not one check per request."""
+    import threading
+
+    from victimcare.accounts import services
+
+    user = make_user()
+    checked = []
+    original = services._verify
+
+    def slow_verify(password_hash, password):
+        if password_hash == user.password_hash:  # not the dummy check of a refused attempt
+            checked.append(password)
+        threading.Event().wait(0.05)  # argon2-like cost
+        return original(password_hash, password)
+
+    monkeypatch.setattr(services, "_verify", slow_verify)
+    clients = [make_client() for _ in range(12)]
+    for client in clients:
+        client.csrf_token()
+    threads = [threading.Thread(target=c.login, args=(user.username, f"guess-{i}"))
+               for i, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(checked) <= 5
+    db.session.expire_all()
+    assert user.locked_until is not None
+    assert make_client().login(user.username).status_code == 200  # locked: refused
+
+
+def test_change_password_form_cannot_be_used_to_guess(client, make_client):
+    user = make_user()
+    client.login(user.username)
+    for i in range(5):
+        response = client.post("/account/password", {
+            "current_password": f"wrong-guess-{i}", "new_password": "a-brand-new-password",
+            "confirm_password": "a-brand-new-password"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    db.session.expire_all()
+    assert user.locked_until is not None
+    assert client.get("/").status_code == 302  # the session has ended
+    assert make_client().login(user.username).status_code == 200  # and the account is locked

@@ -11,10 +11,12 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_case, make_org, make_user
+from tests.factories import make_case, make_org, make_user, open_task, run_support_activity
 from victimcare.accounts.models import OrganisationKind, Role
 from victimcare.audit.models import AuditEvent
 from victimcare.extensions import db
+from victimcare.workflow import services as workflow
+from victimcare.workflow.models import WorkflowTask
 
 ANON = "anonymous"
 COORDINATOR = "coordinator"
@@ -27,6 +29,8 @@ WHO = [ANON, COORDINATOR, CONTACT, NGO_ASSIGNED, NGO_OTHER, IMMIGRATION, ADMIN]
 
 LOGGED_IN = set(WHO) - {ANON}
 CASEWORKERS = {COORDINATOR, CONTACT, NGO_ASSIGNED, NGO_OTHER, IMMIGRATION}
+
+_TASK_WORKERS = {"ngo_task": {NGO_ASSIGNED}, "cmm_task": {COORDINATOR, CONTACT}}
 
 # The two cases: "presented" (presented to the Immigration Service, and an NGO holds a task
 # on it) and "cmm_only" (neither).
@@ -42,8 +46,12 @@ EXPECTED = {
     or (who == IMMIGRATION and case == "presented"),
     "cases.case_audit": lambda who, case: who == COORDINATOR,
     "tasks.inbox": lambda who, case: who in CASEWORKERS,
-    # No process runs yet, so no task exists for anyone to open.
-    "tasks.show_task": lambda who, case: False,
+    # Two open tasks: one in the NGO lane for the assigned NGO, one in the CMM lane.
+    "tasks.show_task": lambda who, task: who in _TASK_WORKERS[task],
+    "tasks.claim_task": lambda who, task: who in _TASK_WORKERS[task],
+    "tasks.release_task": lambda who, task: who in _TASK_WORKERS[task],
+    "tasks.assign_task": lambda who, task: who == COORDINATOR and task == "cmm_task",
+    "tasks.start_process": lambda who, case: who in {COORDINATOR, CONTACT},
     "admin.list_users": lambda who, case: who == ADMIN,
     "admin.new_user": lambda who, case: who == ADMIN,
     "admin.edit_user": lambda who, case: who == ADMIN,
@@ -70,13 +78,18 @@ def world(app, make_client):
                                family_name="Presented"),
         "cmm_only": make_case(given_name="Bianca", family_name="Cmmonly"),
     }
+    run_support_activity(cases["presented"], users[COORDINATOR], reden)
+    workflow.start("support_activity", cases["cmm_only"], users[COORDINATOR])
+    db.session.commit()
+    tasks = {"ngo_task": open_task(cases["presented"], "Task_carry_out"),
+             "cmm_task": open_task(cases["cmm_only"], "Task_propose")}
     clients = {}
     for who in WHO:
         client = make_client()
         if who != ANON:
             assert client.login(users[who].username).status_code == 302
         clients[who] = client
-    return {"users": users, "cases": cases, "clients": clients}
+    return {"users": users, "cases": cases, "clients": clients, "tasks": tasks}
 
 
 def _urls(app, world, endpoint: str):
@@ -84,9 +97,13 @@ def _urls(app, world, endpoint: str):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     method = "GET" if "GET" in rule.methods else "POST"
     if "reference" in rule.arguments:
-        return [(label, method, rule.build({"reference": case.reference})[1])
+        extra = {"process_key": "support_activity"} if "process_key" in rule.arguments else {}
+        return [(label, method, rule.build({"reference": case.reference, **extra})[1])
                 for label, case in world["cases"].items()]
-    values = {"user_id": world["users"][CONTACT].id, "task_id": 1}
+    if "task_id" in rule.arguments:
+        return [(label, method, rule.build({"task_id": task.id})[1])
+                for label, task in world["tasks"].items()]
+    values = {"user_id": world["users"][CONTACT].id}
     return [(None, method, rule.build({k: values[k] for k in rule.arguments})[1])]
 
 
@@ -121,6 +138,9 @@ def test_route_grants_exactly_the_expected_roles(app, world, endpoint):
                 mismatches.append((who, method, url, response.status_code, expected))
             if endpoint == "auth.logout" and who != ANON:
                 assert client.login(world["users"][who].username).status_code == 302
+            # Claiming or assigning a task must not hide it from the next role tried.
+            db.session.execute(sa.update(WorkflowTask).values(assigned_user_id=None))
+            db.session.commit()
     assert not mismatches, mismatches
 
 

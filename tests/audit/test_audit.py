@@ -88,3 +88,12 @@ def test_a_failed_change_leaves_no_audit_row(app):
             services.create_organisation(None, "Ministry X", org.kind)
             services.create_organisation(None, "ministry x", org.kind)  # duplicate: refused
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before
+
+
+def test_seeing_a_case_in_the_list_is_an_audited_read(client):
+    case = make_case()
+    reader = make_user(Role.CMM_CONTACT_PERSON)
+    client.login(reader.username)
+    assert "Ioana" in client.get("/cases").get_data(as_text=True)
+    listed = [e for e in _case_events(case) if e.action == "case.listed"]
+    assert [e.actor_id for e in listed] == [reader.id]

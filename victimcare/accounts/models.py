@@ -105,6 +105,7 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored in lower case, so the unique constraint is case-insensitive.
     username: Mapped[str] = mapped_column(sa.String(USERNAME_MAX), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(FULL_NAME_MAX))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
@@ -118,7 +119,7 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    #: Optimistic lock for edits by an administrator (see services.check_version).
+    #: Optimistic lock for edits by an administrator (see db.bump_version).
     version: Mapped[int] = mapped_column(default=1)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")

@@ -17,6 +17,7 @@ police presented to the Immigration Service; an administrator sees no case conte
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import sqlalchemy as sa
@@ -33,6 +34,7 @@ from victimcare.cases.models import Case, CaseAssignment
 from victimcare.extensions import db
 
 PUBLIC = "public"
+REFERENCE_PATTERN = re.compile(r"VC-\d{4}-\d{5,9}")
 ANY_USER = frozenset(Role)
 CMM = frozenset({Role.CMM_COORDINATOR, Role.CMM_CONTACT_PERSON})
 CASEWORKERS = CMM | {Role.NGO_WORKER, Role.IMMIGRATION_OFFICER}
@@ -51,6 +53,10 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "cases.case_audit": frozenset({Role.CMM_COORDINATOR}),
     "tasks.inbox": CASEWORKERS,
     "tasks.show_task": CASEWORKERS,
+    "tasks.claim_task": CASEWORKERS,
+    "tasks.release_task": CASEWORKERS,
+    "tasks.assign_task": frozenset({Role.CMM_COORDINATOR}),
+    "tasks.start_process": CMM,
     "admin.list_users": frozenset({Role.ADMIN}),
     "admin.new_user": frozenset({Role.ADMIN}),
     "admin.edit_user": frozenset({Role.ADMIN}),
@@ -92,18 +98,21 @@ def _case_condition(user: User, detail: Literal["full", "minimal"]):
     if _is_cmm(user):
         cmm_orgs = sa.select(Organisation.id).where(Organisation.kind == OrganisationKind.CMM)
         return Case.owner_organisation_id.in_(cmm_orgs)
-    if user.role == Role.IMMIGRATION_OFFICER and (
-        user.organisation.kind == OrganisationKind.IMMIGRATION_SERVICE
-    ):
+    if _is_immigration(user):
         return Case.presented_to_immigration_at.is_not(None)
     if user.role == Role.NGO_WORKER and detail == "minimal":
         return _active_assignment(user)
     return sa.false()
 
 
+def _is_immigration(user: User) -> bool:
+    return (user.role == Role.IMMIGRATION_OFFICER
+            and user.organisation.kind == OrganisationKind.IMMIGRATION_SERVICE)
+
+
 def case_detail_level(user: User) -> Literal["full", "minimal", "none"]:
     """How much of a case the user's role may ever see."""
-    if _is_cmm(user) or user.role == Role.IMMIGRATION_OFFICER:
+    if _is_cmm(user) or _is_immigration(user):
         return "full"
     if user.role == Role.NGO_WORKER:
         return "minimal"
@@ -132,6 +141,8 @@ def can_view_case_audit(user: User, case: Case) -> bool:
 
 def load_case_or_404(reference: str, user: User, need: str = "view") -> Case:
     """Load a case by reference; 404 if it does not exist *or* the user may not see it."""
+    if not REFERENCE_PATTERN.fullmatch(reference):
+        abort(404)
     case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
     checks = {"view": can_view_case, "audit": can_view_case_audit}
     if case is None or need not in checks or not checks[need](user, case):

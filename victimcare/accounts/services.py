@@ -23,7 +23,8 @@ from victimcare.accounts.models import (
 )
 from victimcare.audit import services as audit
 from victimcare.config import Settings
-from victimcare.errors import RuleViolation, check_version
+from victimcare.db import bump_version
+from victimcare.errors import RuleViolation
 from victimcare.extensions import db
 from victimcare.i18n import _
 
@@ -59,7 +60,7 @@ def _burn_time(password: str) -> None:
 
 def find_user(username: str) -> User | None:
     return db.session.scalar(
-        sa.select(User).where(sa.func.lower(User.username) == username.strip().lower())
+        sa.select(User).where(User.username == username.strip().lower())
     )
 
 
@@ -67,8 +68,9 @@ def authenticate(username: str, password: str, settings: Settings) -> User | Non
     """The user if the name and password are right and the account may log in, else None.
 
     Every refusal looks the same to the caller, so the login page cannot reveal which
-    accounts exist or are locked. Failures are counted; the threshold-th failure in a row
-    locks the account for ``settings.lockout_minutes`` and is logged and audited.
+    accounts exist or are locked. Each attempt is counted *before* the password is checked
+    (``_reserve_attempt``), so parallel guesses cannot outrun the lock: the threshold-th
+    failure in a row locks the account for ``settings.lockout_minutes``, logged and audited.
     """
     user = find_user(username)
     now = clock.now()
@@ -76,24 +78,17 @@ def authenticate(username: str, password: str, settings: Settings) -> User | Non
         _burn_time(password)
         logger.info("login refused: unknown account")
         return None
-    if not user.is_active or not user.organisation.is_active or user.is_locked(now):
+    if not user.is_active or not user.organisation.is_active:
         _burn_time(password)
-        reason = "locked" if user.is_locked(now) else "inactive"
-        audit.record(None, f"auth.login_refused_{reason}", "user", user.id)
-        logger.info("login refused for user %s: %s", user.id, reason)
+        audit.record(None, "auth.login_refused_inactive", "user", user.id)
+        return None
+    if not _reserve_attempt(user, settings, now):
+        _burn_time(password)
+        audit.record(None, "auth.login_refused_locked", "user", user.id)
+        logger.info("login refused for user %s: locked", user.id)
         return None
     if not _verify(user.password_hash, password):
-        user.failed_login_count = User.failed_login_count + 1
-        db.session.flush()
-        db.session.refresh(user, ["failed_login_count"])
-        audit.record(None, "auth.login_failed", "user", user.id)
-        if user.failed_login_count >= settings.lockout_threshold:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            user.failed_login_count = 0
-            audit.record(None, "auth.locked", "user", user.id,
-                         details={"minutes": settings.lockout_minutes})
-            logger.warning("user %s locked for %s minutes after repeated failed logins",
-                           user.id, settings.lockout_minutes)
+        _record_failure(user, settings, now, "auth.login_failed")
         return None
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -102,6 +97,37 @@ def authenticate(username: str, password: str, settings: Settings) -> User | Non
     user.last_login_at = now
     audit.record(user, "auth.login", "user", user.id)
     return user
+
+
+def _reserve_attempt(user: User, settings: Settings, now) -> bool:
+    """Count one attempt if the account is not locked and has attempts left; committed at
+    once, so a burst of parallel guesses gets no more than the threshold between them."""
+    reserved = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id,
+               sa.or_(User.locked_until.is_(None), User.locked_until <= now),
+               User.failed_login_count < settings.lockout_threshold)
+        .values(failed_login_count=User.failed_login_count + 1)
+        .returning(User.failed_login_count)
+        .execution_options(synchronize_session=False)).scalar()
+    db.session.commit()
+    db.session.refresh(user)
+    return reserved is not None
+
+
+def _record_failure(user: User, settings: Settings, now, action: str) -> None:
+    """A wrong password on a reserved attempt; the threshold-th in a row locks the account
+    and ends its sessions. Committed at once, whatever the request does next."""
+    audit.record(None, action, "user", user.id)
+    if user.failed_login_count >= settings.lockout_threshold:
+        user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+        user.failed_login_count = 0
+        end_all_sessions(user)
+        audit.record(None, "auth.locked", "user", user.id,
+                     details={"minutes": settings.lockout_minutes})
+        logger.warning("user %s locked for %s minutes after repeated wrong passwords",
+                       user.id, settings.lockout_minutes)
+    db.session.commit()  # stands even though the request then refuses the form
 
 
 def load_user_from_session(session_id: str) -> User | None:
@@ -127,9 +153,22 @@ def log_out(user: User) -> None:
     audit.record(user, "auth.logout", "user", user.id)
 
 
-def change_password(user: User, current: str, new: str) -> None:
+class AccountLockedError(RuleViolation):
+    """Too many wrong passwords: the account is locked and its sessions have ended."""
+
+
+def change_password(user: User, current: str, new: str, settings: Settings) -> None:
+    """Change the password. A wrong current password counts like a failed log-in, so the form
+    cannot be used to guess the password from an unattended session."""
+    now = clock.now()
+    if not _reserve_attempt(user, settings, now):
+        raise AccountLockedError(_("The account is locked after too many wrong passwords."))
     if not _verify(user.password_hash, current):
+        _record_failure(user, settings, now, "user.password_change_failed")
+        if user.locked_until is not None:
+            raise AccountLockedError(_("The account is locked after too many wrong passwords."))
         raise RuleViolation(_("The current password is not right."), field="current_password")
+    user.failed_login_count = 0
     if new == current:
         raise RuleViolation(_("Choose a password you have not used here before."),
                             field="new_password")
@@ -167,7 +206,7 @@ def create_user(
     if find_user(username) is not None:
         raise RuleViolation(_("That user name is taken."), field="username")
     check_role_fits(role, organisation)
-    user = User(username=username.strip(), full_name=full_name.strip(),
+    user = User(username=username.strip().lower(), full_name=full_name.strip(),
                 organisation=organisation, role=role, locale=locale,
                 password_hash="", session_token=new_session_token())
     db.session.add(user)
@@ -190,10 +229,10 @@ def update_user(
     is_active: bool,
     new_password: str | None = None,
 ) -> None:
-    check_version(user, expected_version,
-                  _("Someone else saved this account while you were editing it, so your "
+    bump_version(user, expected_version,
+                 _("Someone else saved this account while you were editing it, so your "
                     "changes were not saved. Your entries are kept below; saving again will "
-                    "replace the other person's changes."))
+                   "replace the other person's changes."))
     if user.id == actor.id and (not is_active or role != Role.ADMIN):
         raise RuleViolation(_("You cannot remove your own administrator access."),
                             field="is_active" if not is_active else "role")

@@ -95,7 +95,12 @@ def change_password():
         try:
             with db.transaction():
                 services.change_password(current_user, form.current_password.data,
-                                         form.new_password.data)
+                                         form.new_password.data,
+                                         current_app.config["VICTIMCARE"])
+        except services.AccountLockedError as error:
+            end_session_keeping_language()
+            flash(error.message, "error")
+            return redirect(url_for("auth.login"))
         except RuleViolation as error:
             show_violation(form, error)
         else:

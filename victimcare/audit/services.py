@@ -50,6 +50,7 @@ def events_for_case(case_id: int, limit: int = 500) -> list[AuditEvent]:
 ACTION_LABELS = {
     "case.created": _l("Opened the case"),
     "case.viewed": _l("Viewed the case"),
+    "case.listed": _l("Saw the case in a list"),
     "case.audit_viewed": _l("Viewed the audit log"),
     "case.assigned": _l("Assigned work to an organisation"),
     "auth.login": _l("Logged in"),
@@ -61,6 +62,14 @@ ACTION_LABELS = {
     "user.created": _l("Created an account"),
     "user.updated": _l("Changed an account"),
     "user.password_changed": _l("Changed the password"),
+    "user.password_change_failed": _l("Wrong current password when changing it"),
+    "process.started": _l("Started a process"),
+    "process.migrated": _l("Moved a process to a new version"),
+    "task.completed": _l("Completed a task"),
+    "task.claimed": _l("Took a task"),
+    "task.released": _l("Gave a task back"),
+    "task.assigned": _l("Assigned a task"),
+    "task.draft_rescued": _l("Draft kept when the session timed out"),
     "organisation.created": _l("Created an organisation"),
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,6 +17,9 @@ from victimcare import clock
 from victimcare.accounts.models import Organisation, User, _enum
 from victimcare.db import Base, UTCDateTime
 from victimcare.i18n import _l
+
+if TYPE_CHECKING:
+    from victimcare.workflow.models import WorkflowTask
 
 NAME_MAX = 120
 REFERENCE_MAX = 20
@@ -118,6 +122,9 @@ class CaseAssignment(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The workflow task this assignment exists for (ends when the task is done).
+    task_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workflow_tasks.id"), index=True)
 
     case: Mapped[Case] = relationship(back_populates="assignments")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+    task: Mapped[WorkflowTask | None] = relationship()

@@ -41,12 +41,18 @@ def assign_organisation(actor: User | None, case: Case, organisation: Organisati
 
 
 def list_cases(user: User, query: str = "") -> list[Case]:
-    stmt = policy.visible_cases(user).options(selectinload(Case.assignments))
+    """The cases the user may see, newest first; each one shown is an audited read (a list
+    shows names too)."""
+    stmt = policy.visible_cases(user).options(
+        selectinload(Case.assignments).selectinload(CaseAssignment.task))
     query = query.strip()
     if query:
         stmt = stmt.where(Case.reference.ilike(f"%{query}%"))
     stmt = stmt.order_by(Case.created_at.desc(), Case.id.desc()).limit(LIST_LIMIT)
-    return list(db.session.scalars(stmt).unique())
+    cases = list(db.session.scalars(stmt).unique())
+    for case in cases:
+        audit.record(user, "case.listed", "case", case.id, case_id=case.id)
+    return cases
 
 
 def open_case(user: User, reference: str) -> Case:

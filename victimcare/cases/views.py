@@ -16,7 +16,8 @@ cases_bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="te
 @cases_bp.route("")
 def list_cases():
     query = request.args.get("q", "")[:40]
-    rows = services.list_cases(current_user, query)
+    with db.transaction():
+        rows = services.list_cases(current_user, query)
     level = policy.case_detail_level(current_user)
     return render_template("cases/list.html", cases=rows, query=query, level=level,
                            assignments_for=lambda c: services.active_assignments(current_user, c))
@@ -24,10 +25,20 @@ def list_cases():
 
 @cases_bp.route("/<reference>")
 def show_case(reference: str):
+    from victimcare.workflow import services as workflow
+    from victimcare.workflow.labels import describe_data
+    from victimcare.workflow.views import STARTABLE
+
     with db.transaction():
         case = services.open_case(current_user, reference)
-    return render_template("cases/show.html", case=case,
-                           can_view_audit=policy.can_view_case_audit(current_user, case))
+    instances = workflow.instances_for_case(case.id)
+    return render_template(
+        "cases/show.html", case=case,
+        can_view_audit=policy.can_view_case_audit(current_user, case),
+        timeline=workflow.case_timeline(case.id), describe_data=describe_data,
+        open_tasks=workflow.open_tasks_of_case(case.id),
+        diagrams=[(i, workflow.diagram_for(i)) for i in instances if i.status == "running"],
+        startable=[key for key, roles in STARTABLE.items() if current_user.role in roles])
 
 
 @cases_bp.route("/<reference>/audit")

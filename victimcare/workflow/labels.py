@@ -1,0 +1,76 @@
+"""How process elements and data read to a person: task titles, field labels, values.
+
+BPMN names stay English and stable; these are the translated words shown in the app.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import format_datetime
+
+from victimcare.i18n import _, _l
+from victimcare.workflow.forms import TASK_FORMS
+
+TASK_TITLES = {
+    "Task_propose": _l("Propose a support activity"),
+    "Task_approve": _l("Approve the support activity"),
+    "Task_carry_out": _l("Carry out the support activity"),
+}
+
+PROCESS_TITLES = {"support_activity": _l("Support activity")}
+
+LANE_TITLES = {"CMM": _l("CMM"), "NGO": _l("Your organisation"),
+               "Immigration Service": _l("Immigration Service")}
+
+EVENT_KINDS = {
+    "process_started": _l("Started"),
+    "task_completed": _l("Completed"),
+    "alert": _l("Alert"),
+    "process_completed": _l("Finished"),
+    "process_migrated": _l("Moved to a new version of the process"),
+}
+
+ALERT_TITLES = {"activity_overdue": _l("A support activity is past its due time")}
+
+
+def title(mapping: dict, key: str) -> str:
+    value = mapping.get(key)
+    return str(value) if value is not None else key
+
+
+def field_label(key: str) -> str:
+    for spec in TASK_FORMS.values():
+        if spec.labels and key in spec.labels():
+            return str(spec.labels()[key])
+    return key
+
+
+def describe_value(key: str, value: object) -> str:
+    """A stored value as a person reads it."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if key == "organisation_id" and isinstance(value, int):
+        from victimcare.accounts.models import Organisation
+        from victimcare.extensions import db
+
+        organisation = db.session.get(Organisation, value)
+        return organisation.name if organisation else "—"
+    if key.endswith("_at") and isinstance(value, str):
+        try:
+            return format_datetime(datetime.fromisoformat(value), "medium")
+        except ValueError:
+            return value
+    if key == "activity_kind":
+        from victimcare.support.forms import ACTIVITY_KINDS
+
+        return str(ACTIVITY_KINDS.get(value, value))
+    if key == "outcome":
+        return {"done": _("Done"), "not_done": _("Could not be done")}.get(value, str(value))
+    return "" if value is None else str(value)
+
+
+def describe_data(data: dict | None) -> list[tuple[str, str]]:
+    """A completed form, read-only, as (label, value) lines for the case history."""
+    return [(field_label(k), describe_value(k, v)) for k, v in (data or {}).items()
+            if v not in (None, "")]

@@ -1,0 +1,486 @@
+"""Running processes for cases: start, complete a task, claim and assign, fire due timers.
+
+Each function works inside the caller's transaction (the view, CLI command or tick commits
+once). Saving an instance bumps its version with a conditional UPDATE, so of two people
+completing the same task at once exactly one wins; the other gets ``TaskConflictError``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from victimcare import clock
+from victimcare.accounts import policy
+from victimcare.accounts.models import OrganisationKind, Role, User
+from victimcare.audit import services as audit
+from victimcare.cases.models import AssignmentKind, Case, CaseAssignment
+from victimcare.errors import RuleViolation
+from victimcare.extensions import db
+from victimcare.i18n import _
+from victimcare.workflow import engine
+from victimcare.workflow.forms import TASK_FORMS
+from victimcare.workflow.models import (
+    Alert,
+    CaseEvent,
+    InstanceStatus,
+    ProcessVersion,
+    TaskDraft,
+    TaskState,
+    WorkflowInstance,
+    WorkflowTask,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Lane -> roles that work in it (NGO lane tasks also need the task's organisation).
+LANE_ROLES = {
+    "CMM": {Role.CMM_COORDINATOR, Role.CMM_CONTACT_PERSON},
+    "NGO": {Role.NGO_WORKER},
+    "Immigration Service": {Role.IMMIGRATION_OFFICER},
+}
+
+
+class TaskConflictError(RuleViolation):
+    """Someone else completed or changed the task first."""
+
+    def __init__(self):
+        super().__init__(_("Someone else completed or changed this task just before you. "
+                           "Nothing you submitted was applied."))
+
+
+# --- process definitions ---------------------------------------------------------------
+
+
+def definitions() -> dict[str, engine.ProcessDefinition]:
+    """The current BPMN files, parsed and checked once per app (at start-up)."""
+    return current_app.extensions["victimcare.processes"]
+
+
+def init_app(app) -> None:
+    directory = app.config["VICTIMCARE"].workflows_dir
+    app.extensions["victimcare.processes"] = engine.load_directory(
+        Path(directory) if directory else None)
+    app.extensions["victimcare.process_cache"] = {}
+    missing = {t.form_key for d in app.extensions["victimcare.processes"].values()
+               for t in d.user_tasks.values()} - set(TASK_FORMS)
+    if missing:
+        raise engine.ProcessDefinitionError(f"user tasks name unknown forms: {sorted(missing)}")
+
+
+def _definition_for(instance: WorkflowInstance) -> engine.ProcessDefinition:
+    """The definition an instance runs on: its own version, even after the file changed."""
+    version = instance.process_version
+    current = definitions().get(instance.process_key)
+    if current is not None and current.sha256 == version.sha256:
+        return current
+    cache = current_app.extensions["victimcare.process_cache"]
+    if version.sha256 not in cache:
+        cache[version.sha256] = engine.parse_bpmn(version.bpmn_xml, version.file_name,
+                                                  version.process_key)
+    return cache[version.sha256]
+
+
+def _current_version(definition: engine.ProcessDefinition) -> ProcessVersion:
+    version = db.session.scalar(sa.select(ProcessVersion).where(
+        ProcessVersion.process_key == definition.key, ProcessVersion.sha256 == definition.sha256))
+    if version is None:
+        version = ProcessVersion(process_key=definition.key, sha256=definition.sha256,
+                                 file_name=definition.file, bpmn_xml=definition.bpmn_xml)
+        db.session.add(version)
+        db.session.flush()
+    return version
+
+
+# --- starting and saving -----------------------------------------------------------------
+
+
+def start(process_key: str, case: Case, actor: User | None, data: dict | None = None
+          ) -> WorkflowInstance:
+    definition = definitions()[process_key]
+    workflow = engine.new_workflow(definition, {"case_id": case.id, **(data or {})})
+    calls = engine.run_engine(workflow)
+    instance = WorkflowInstance(
+        case_id=case.id, process_key=process_key,
+        process_version=_current_version(definition), serialized=engine.dump(workflow),
+        serializer_version=engine.SERIALIZER_VERSION)
+    db.session.add(instance)
+    db.session.flush()
+    _event(case.id, actor, "process_started", process_key, process_key)
+    _after_step(instance, workflow, definition, calls, actor)
+    audit.record(actor, "process.started", "workflow_instance", instance.id, case_id=case.id,
+                 details={"process": process_key})
+    return instance
+
+
+def _save(instance: WorkflowInstance, workflow) -> None:
+    """Write the instance if nobody saved it since we loaded it; else TaskConflictError."""
+    conflict = TaskConflictError()
+    try:
+        result = db.session.execute(
+            sa.update(WorkflowInstance)
+            .where(WorkflowInstance.id == instance.id,
+                   WorkflowInstance.version == instance.version)
+            .values(serialized=engine.dump(workflow), version=instance.version + 1,
+                    updated_at=clock.now(), serializer_version=engine.SERIALIZER_VERSION)
+            .execution_options(synchronize_session=False))
+    except sa.exc.OperationalError as exc:
+        # SQLite: another writer committed after our snapshot ("database is locked").
+        if "locked" in str(exc):
+            raise conflict from exc
+        raise
+    if result.rowcount != 1:
+        raise conflict
+    db.session.expire(instance, ["serialized", "version", "updated_at"])
+
+
+def _after_step(instance, workflow, definition, calls, actor) -> None:
+    """Project the instance into plain rows: open tasks, next timer, alerts, status."""
+    ready = {t.id: t for t in engine.ready_user_tasks(workflow)}
+    rows = {r.spiff_task_id: r for r in db.session.scalars(sa.select(WorkflowTask).where(
+        WorkflowTask.instance_id == instance.id, WorkflowTask.state == TaskState.READY))}
+    for spiff_id, row in rows.items():
+        if spiff_id not in ready:  # cancelled by an interrupting timer or a migration
+            row.state = TaskState.CANCELLED
+            _end_assignment(row)
+    for spiff_id, task in ready.items():
+        info = definition.user_tasks[task.name]
+        row = rows.get(spiff_id)
+        if row is None:
+            row = WorkflowTask(instance_id=instance.id, case_id=instance.case_id,
+                               spiff_task_id=spiff_id, task_name=task.name,
+                               form_key=info.form_key, lane=info.lane,
+                               organisation_id=task.data.get("organisation_id")
+                               if info.lane == "NGO" else None,
+                               context={k: task.data.get(k) for k in
+                                        TASK_FORMS[info.form_key].context_keys})
+            db.session.add(row)
+            db.session.flush()
+            if row.organisation_id is not None:
+                db.session.add(CaseAssignment(case_id=instance.case_id,
+                                              organisation_id=row.organisation_id,
+                                              kind=AssignmentKind.TASK, task_id=row.id))
+        if task.due_at is not None:  # a deadline that has fired stays the task's deadline
+            row.due_at = task.due_at
+    for operation, params in calls:
+        _apply_service_call(instance, operation, params)
+    due = engine.next_timer_due(workflow)
+    finished = engine.is_completed(workflow)
+    db.session.execute(sa.update(WorkflowInstance).where(WorkflowInstance.id == instance.id)
+                       .values(next_timer_due_at=None if finished else due,
+                               status=InstanceStatus.COMPLETED if finished
+                               else InstanceStatus.RUNNING,
+                               completed_at=clock.now() if finished else None)
+                       .execution_options(synchronize_session=False))
+    if finished:
+        _event(instance.case_id, actor, "process_completed", instance.process_key,
+               instance.process_key)
+    db.session.expire(instance)
+
+
+def _apply_service_call(instance, operation: str, params: dict) -> None:
+    if operation != "raise_alert":
+        raise engine.ProcessDefinitionError(f"unknown service operation {operation!r}")
+    db.session.add(Alert(case_id=instance.case_id, kind=str(params["kind"]),
+                         lane=str(params.get("lane", "CMM"))))
+    _event(instance.case_id, None, "alert", instance.process_key, str(params["kind"]))
+    logger.info("alert %s raised on case %s", params["kind"], instance.case_id)
+
+
+def _event(case_id, actor, kind, process_key, name, task_id=None) -> None:
+    db.session.add(CaseEvent(case_id=case_id, actor_id=getattr(actor, "id", None), kind=kind,
+                             process_key=process_key, name=name, task_id=task_id))
+
+
+def _end_assignment(task: WorkflowTask) -> None:
+    if task.organisation_id is None:
+        return
+    db.session.execute(sa.update(CaseAssignment).where(
+        CaseAssignment.task_id == task.id, CaseAssignment.is_active.is_(True))
+        .values(is_active=False, ended_at=clock.now()))
+
+
+# --- tasks -------------------------------------------------------------------------------
+
+
+def may_work_on(user: User, task: WorkflowTask) -> bool:
+    """Lane and organisation decide; a task assigned to someone else is theirs."""
+    if task.state != TaskState.READY:
+        return False
+    if task.assigned_user_id is not None and task.assigned_user_id != user.id:
+        return user.role == Role.CMM_COORDINATOR and task.lane == "CMM"
+    if user.role not in LANE_ROLES.get(task.lane, set()):
+        return False
+    if task.lane == "NGO":
+        return task.organisation_id == user.organisation_id
+    if task.lane == "CMM":
+        return user.organisation.kind == OrganisationKind.CMM
+    return user.organisation.kind == OrganisationKind.IMMIGRATION_SERVICE
+
+
+def _inbox_condition(user: User):
+    lanes = [lane for lane, roles in LANE_ROLES.items() if user.role in roles]
+    visible = sa.and_(WorkflowTask.lane.in_(lanes), sa.or_(
+        WorkflowTask.assigned_user_id.is_(None), WorkflowTask.assigned_user_id == user.id))
+    if "NGO" in lanes:
+        visible = sa.and_(visible, WorkflowTask.organisation_id == user.organisation_id)
+    if user.role == Role.CMM_COORDINATOR:
+        visible = sa.or_(visible, WorkflowTask.lane == "CMM")
+    return sa.and_(WorkflowTask.state == TaskState.READY, visible)
+
+
+@dataclass
+class InboxRow:
+    task: WorkflowTask
+    case_reference: str
+    overdue: bool
+
+
+def open_tasks_for(user: User, limit: int = 500) -> list[InboxRow]:
+    stmt = (sa.select(WorkflowTask, Case.reference).join(Case, Case.id == WorkflowTask.case_id)
+            .where(_inbox_condition(user))
+            .order_by(WorkflowTask.due_at.is_(None), WorkflowTask.due_at, WorkflowTask.id)
+            .limit(limit))
+    now = clock.now()
+    return [InboxRow(task, ref, task.due_at is not None and task.due_at < now)
+            for task, ref in db.session.execute(stmt)]
+
+
+def load_task_or_404(task_id: int, user: User) -> WorkflowTask:
+    from flask import abort
+
+    task = db.session.get(WorkflowTask, task_id)
+    if task is None or not (may_work_on(user, task) or _may_read_done_task(user, task)):
+        abort(404)
+    return task
+
+
+def _may_read_done_task(user: User, task: WorkflowTask) -> bool:
+    """A done task: its case history (for those who see the case) or its own doer."""
+    if task.state == TaskState.READY:
+        return False
+    return task.completed_by_id == user.id or policy.can_view_case(
+        user, db.session.get(Case, task.case_id))
+
+
+def complete_task(task: WorkflowTask, actor: User, data: dict, token: str) -> bool:
+    """Complete ``task`` with validated ``data``. Returns False if this very submission was
+    applied before (a double click): nothing is done twice."""
+    if db.session.scalar(sa.select(WorkflowTask.id).where(
+            WorkflowTask.completion_token == token)) is not None:
+        return False
+    if task.state != TaskState.READY:
+        raise TaskConflictError()
+    instance = db.session.scalar(sa.select(WorkflowInstance).where(
+        WorkflowInstance.id == task.instance_id).with_for_update())
+    definition = _definition_for(instance)
+    workflow = engine.load(instance.serialized, definition)
+    try:
+        engine.complete(workflow, task.spiff_task_id, data)
+    except LookupError as exc:  # completed by someone who held the row lock before us
+        raise TaskConflictError() from exc
+    calls = engine.run_engine(workflow)
+    case = db.session.get(Case, task.case_id)
+    handler = TASK_FORMS[task.form_key].handler
+    if handler is not None:
+        handler(case, actor, data, task)
+    _save(instance, workflow)
+    task.state = TaskState.COMPLETED
+    task.completed_at = clock.now()
+    task.completed_by_id = actor.id
+    task.completion_token = token
+    task.data = data
+    _end_assignment(task)
+    db.session.execute(sa.delete(TaskDraft).where(TaskDraft.task_id == task.id))
+    db.session.flush()
+    _event(task.case_id, actor, "task_completed", instance.process_key, task.task_name, task.id)
+    _after_step(instance, workflow, definition, calls, actor)
+    audit.record(actor, "task.completed", "workflow_task", task.id, case_id=task.case_id,
+                 details={"task": task.task_name})
+    return True
+
+
+def claim(task: WorkflowTask, user: User) -> None:
+    task.assigned_user_id = user.id
+    audit.record(user, "task.claimed", "workflow_task", task.id, case_id=task.case_id)
+
+
+def release(task: WorkflowTask, user: User) -> None:
+    if task.assigned_user_id not in (user.id, None) and user.role != Role.CMM_COORDINATOR:
+        raise RuleViolation(_("Only the person who holds the task can release it."))
+    task.assigned_user_id = None
+    audit.record(user, "task.released", "workflow_task", task.id, case_id=task.case_id)
+
+
+def assign(task: WorkflowTask, coordinator: User, colleague: User) -> None:
+    if coordinator.role != Role.CMM_COORDINATOR:
+        raise RuleViolation(_("Only a coordinator can assign tasks."))
+    task.assigned_user_id = None
+    if not may_work_on(colleague, task):
+        raise RuleViolation(_("%(name)s cannot work on this task.", name=colleague.full_name),
+                            field="user_id")
+    task.assigned_user_id = colleague.id
+    audit.record(coordinator, "task.assigned", "workflow_task", task.id, case_id=task.case_id,
+                 details={"user_id": colleague.id})
+
+
+def colleagues_for(task: WorkflowTask) -> list[User]:
+    roles = LANE_ROLES.get(task.lane, set())
+    users = db.session.scalars(sa.select(User).where(User.is_active.is_(True),
+                                                     User.role.in_(roles)).order_by(User.full_name))
+    return [u for u in users if may_work_on_ignoring_assignment(u, task)]
+
+
+def may_work_on_ignoring_assignment(user: User, task: WorkflowTask) -> bool:
+    held, task.assigned_user_id = task.assigned_user_id, None
+    try:
+        return may_work_on(user, task)
+    finally:
+        task.assigned_user_id = held
+
+
+# --- drafts ------------------------------------------------------------------------------
+
+
+def save_draft(task: WorkflowTask, user: User, data: dict) -> None:
+    draft = db.session.scalar(sa.select(TaskDraft).where(TaskDraft.task_id == task.id,
+                                                         TaskDraft.user_id == user.id))
+    if draft is None:
+        draft = TaskDraft(task_id=task.id, user_id=user.id, data=data)
+        db.session.add(draft)
+    draft.data = data
+    draft.updated_at = clock.now()
+
+
+def typed_values(formdata) -> dict:
+    """What was typed in a task form, as a draft (never the CSRF token or the buttons)."""
+    skip = {"csrf_token", "action", "submission_id"}
+    return {k: formdata.getlist(k) if len(formdata.getlist(k)) > 1 else formdata.get(k)
+            for k in formdata if k not in skip}
+
+
+def rescue_draft(user: User, task_id: int, formdata) -> str | None:
+    """Keep a form posted after the session timed out as the user's draft, if the user may
+    still work on the task. Commits at once: the session is about to end."""
+    from flask import url_for
+
+    task = db.session.get(WorkflowTask, task_id)
+    if task is None or not may_work_on(user, task):
+        return None
+    with db.transaction():
+        save_draft(task, user, typed_values(formdata))
+        audit.record(user, "task.draft_rescued", "workflow_task", task.id, case_id=task.case_id)
+    return url_for("tasks.show_task", task_id=task.id)
+
+
+def draft_for(task: WorkflowTask, user: User) -> TaskDraft | None:
+    return db.session.scalar(sa.select(TaskDraft).where(TaskDraft.task_id == task.id,
+                                                        TaskDraft.user_id == user.id))
+
+
+# --- timers ------------------------------------------------------------------------------
+
+
+def run_due_timers(limit: int = 1000) -> int:
+    """Fire every timer that is due; one transaction per instance. Returns instances run."""
+    now = clock.now()
+    ids = list(db.session.scalars(sa.select(WorkflowInstance.id).where(
+        WorkflowInstance.next_timer_due_at <= now,
+        WorkflowInstance.status == InstanceStatus.RUNNING)
+        .order_by(WorkflowInstance.next_timer_due_at).limit(limit)))
+    done = 0
+    for instance_id in ids:
+        try:
+            with db.transaction():
+                instance = db.session.scalar(sa.select(WorkflowInstance).where(
+                    WorkflowInstance.id == instance_id).with_for_update())
+                definition = _definition_for(instance)
+                workflow = engine.load(instance.serialized, definition)
+                calls = engine.run_engine(workflow)
+                _save(instance, workflow)
+                _after_step(instance, workflow, definition, calls, None)
+            done += 1
+        except TaskConflictError:
+            logger.info("instance %s changed during the sweep; next tick retries", instance_id)
+    return done
+
+
+# --- changing a process ----------------------------------------------------------------
+
+
+def migrate_instance(instance_id: int, actor: User | None) -> bool:
+    """Move one running instance to the current version of its BPMN file. Returns False if
+    it already runs on it; raises ``engine.MigrationRefusedError`` if it cannot move."""
+    instance = db.session.scalar(sa.select(WorkflowInstance).where(
+        WorkflowInstance.id == instance_id).with_for_update())
+    current = definitions()[instance.process_key]
+    old_version = instance.process_version
+    if instance.status != InstanceStatus.RUNNING or old_version.sha256 == current.sha256:
+        return False
+    workflow = engine.load(instance.serialized, _definition_for(instance))
+    engine.migrate(workflow, current)
+    calls = engine.run_engine(workflow)
+    _save(instance, workflow)
+    db.session.execute(sa.update(WorkflowInstance).where(WorkflowInstance.id == instance.id)
+                       .values(process_version_id=_current_version(current).id)
+                       .execution_options(synchronize_session=False))
+    db.session.expire(instance)
+    _after_step(instance, workflow, current, calls, actor)
+    _event(instance.case_id, actor, "process_migrated", instance.process_key,
+           instance.process_key)
+    audit.record(actor, "process.migrated", "workflow_instance", instance.id,
+                 case_id=instance.case_id,
+                 details={"from": old_version.sha256[:12], "to": current.sha256[:12]})
+    return True
+
+
+def instances_not_on_current_version(process_key: str) -> list[int]:
+    current = definitions()[process_key]
+    return list(db.session.scalars(
+        sa.select(WorkflowInstance.id).join(ProcessVersion)
+        .where(WorkflowInstance.process_key == process_key,
+               WorkflowInstance.status == InstanceStatus.RUNNING,
+               ProcessVersion.sha256 != current.sha256).order_by(WorkflowInstance.id)))
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def case_timeline(case_id: int) -> list[CaseEvent]:
+    return list(db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case_id)
+                                   .order_by(CaseEvent.occurred_at, CaseEvent.id)))
+
+
+def open_alerts_for(user: User) -> list[tuple[Alert, str]]:
+    lanes = [lane for lane, roles in LANE_ROLES.items() if user.role in roles]
+    stmt = (sa.select(Alert, Case.reference).join(Case, Case.id == Alert.case_id)
+            .where(Alert.resolved_at.is_(None), Alert.lane.in_(lanes))
+            .where(Case.id.in_(policy.visible_cases(user).with_only_columns(Case.id)))
+            .order_by(Alert.raised_at.desc()).limit(100))
+    return [(alert, reference) for alert, reference in db.session.execute(stmt)]
+
+
+def open_tasks_of_case(case_id: int) -> list[WorkflowTask]:
+    return list(db.session.scalars(sa.select(WorkflowTask).where(
+        WorkflowTask.case_id == case_id, WorkflowTask.state == TaskState.READY)
+        .order_by(WorkflowTask.due_at.is_(None), WorkflowTask.due_at)))
+
+
+def instances_for_case(case_id: int) -> list[WorkflowInstance]:
+    return list(db.session.scalars(sa.select(WorkflowInstance).where(
+        WorkflowInstance.case_id == case_id).order_by(WorkflowInstance.id)))
+
+
+def diagram_for(instance: WorkflowInstance) -> dict:
+    """The instance's diagram with states marked: the one read that deserializes a workflow
+    (one case page, one instance), never a list."""
+    from victimcare.workflow import diagram
+
+    definition = _definition_for(instance)
+    workflow = engine.load(instance.serialized, definition)
+    done, current, waiting = engine.element_states(workflow)
+    return diagram.build(definition, done, waiting, current)
