@@ -27,24 +27,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_process_versions')),
     sa.UniqueConstraint('process_key', 'sha256', name=op.f('uq_process_versions_process_key'))
     )
-    op.create_table('alerts',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=64), nullable=False),
-    sa.Column('lane', sa.String(length=32), nullable=False),
-    sa.Column('organisation_id', sa.Integer(), nullable=True),
-    sa.Column('raised_at', victimcare.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('resolved_at', victimcare.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_alerts_case_id_cases')),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_alerts_organisation_id_organisations')),
-    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_alerts_resolved_by_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_alerts'))
-    )
-    with op.batch_alter_table('alerts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_alerts_case_id'), ['case_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_alerts_resolved_at'), ['resolved_at'], unique=False)
-
     op.create_table('workflow_instances',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -65,6 +47,27 @@ def upgrade():
     with op.batch_alter_table('workflow_instances', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_workflow_instances_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_workflow_instances_next_timer_due_at'), ['next_timer_due_at'], unique=False)
+
+    op.create_table('alerts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('instance_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=64), nullable=False),
+    sa.Column('lane', sa.String(length=32), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('raised_at', victimcare.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', victimcare.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_alerts_case_id_cases')),
+    sa.ForeignKeyConstraint(['instance_id'], ['workflow_instances.id'], name=op.f('fk_alerts_instance_id_workflow_instances')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_alerts_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_alerts_resolved_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alerts'))
+    )
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alerts_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alerts_instance_id'), ['instance_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alerts_resolved_at'), ['resolved_at'], unique=False)
 
     op.create_table('workflow_tasks',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -158,14 +161,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_workflow_tasks_assigned_user_id'))
 
     op.drop_table('workflow_tasks')
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_alerts_resolved_at'))
+        batch_op.drop_index(batch_op.f('ix_alerts_instance_id'))
+        batch_op.drop_index(batch_op.f('ix_alerts_case_id'))
+
+    op.drop_table('alerts')
     with op.batch_alter_table('workflow_instances', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_workflow_instances_next_timer_due_at'))
         batch_op.drop_index(batch_op.f('ix_workflow_instances_case_id'))
 
     op.drop_table('workflow_instances')
-    with op.batch_alter_table('alerts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_alerts_resolved_at'))
-        batch_op.drop_index(batch_op.f('ix_alerts_case_id'))
-
-    op.drop_table('alerts')
     op.drop_table('process_versions')

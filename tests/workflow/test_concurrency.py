@@ -80,7 +80,7 @@ def test_two_people_complete_the_same_task_at_once(started, make_client, monkeyp
             response = client.get(response.headers["Location"])
         pages.append(response.get_data(as_text=True))
     assert sum("The task is done" in page for page in pages) == 1
-    assert sum("Nothing you submitted was applied" in page for page in pages) == 1
+    assert sum("Nothing you sent was saved" in page for page in pages) == 1
     assert _completions(started["case"]) == 1
     instance = db.session.get(WorkflowInstance, started["instance_id"])
     assert instance.version == 2

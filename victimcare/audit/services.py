@@ -62,7 +62,7 @@ ACTION_LABELS = {
     "user.created": _l("Created an account"),
     "user.updated": _l("Changed an account"),
     "user.password_changed": _l("Changed the password"),
-    "user.password_change_failed": _l("Wrong current password when changing it"),
+    "user.password_change_failed": _l("Wrong current password when changing the password"),
     "process.started": _l("Started a process"),
     "process.migrated": _l("Moved a process to a new version"),
     "task.completed": _l("Completed a task"),

@@ -50,7 +50,7 @@ class ActivityProposalForm(FlaskForm):
         NoControlCharacters(multiline=True)])
     organisation_id = SelectField(_l("Carried out by"), coerce=int,
                                   validators=[InputRequired(_l("Choose an organisation."))])
-    due_date = DateField(_l("To be done by"), validators=[
+    due_date = DateField(_l("Due date"), validators=[
         InputRequired(_l("Give a date, e.g. 2026-12-01."))])
 
     def __init__(self, *args, **kwargs):
@@ -73,7 +73,7 @@ def _proposal_data(form: ActivityProposalForm) -> dict:
 class ActivityApprovalForm(FlaskForm):
     decision = RadioField(_l("Decision"), choices=[
         SelectChoice("approve", _l("Approve")), SelectChoice("reject", _l("Do not approve"))],
-        validators=[DataRequired(_l("Choose approve or do not approve."))])
+        validators=[DataRequired(_l("Choose whether to approve the activity."))])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=NOTES_MAX),
                                                      NoControlCharacters(multiline=True)])
 
@@ -100,7 +100,7 @@ def _report_data(form: ActivityReportForm) -> dict:
 
 register("activity_proposal", TaskForm(ActivityProposalForm, _proposal_data, labels=lambda: {
     "activity_kind": _l("Activity"), "description": _l("What is to be done"),
-    "organisation_id": _l("Carried out by"), "due_at": _l("To be done by")}))
+    "organisation_id": _l("Carried out by"), "due_at": _l("Due date")}))
 register("activity_approval", TaskForm(ActivityApprovalForm, _approval_data, labels=lambda: {
     "approved": _l("Approved"), "reason": _l("Reason")},
     context_keys=("activity_kind", "description", "organisation_id", "due_at")))

@@ -147,6 +147,8 @@ class Alert(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    #: The process that raised it; its alerts resolve when it finishes.
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("workflow_instances.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(64))
     lane: Mapped[str] = mapped_column(sa.String(32))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))

@@ -50,7 +50,7 @@ class TaskConflictError(RuleViolation):
 
     def __init__(self):
         super().__init__(_("Someone else completed or changed this task just before you. "
-                           "Nothing you submitted was applied."))
+                           "Nothing you sent was saved."))
 
 
 # --- process definitions ---------------------------------------------------------------
@@ -179,14 +179,18 @@ def _after_step(instance, workflow, definition, calls, actor) -> None:
     if finished:
         _event(instance.case_id, actor, "process_completed", instance.process_key,
                instance.process_key)
+        db.session.execute(sa.update(Alert).where(Alert.instance_id == instance.id,
+                                                  Alert.resolved_at.is_(None))
+                           .values(resolved_at=clock.now(), resolved_by_id=getattr(actor, "id",
+                                                                                   None)))
     db.session.expire(instance)
 
 
 def _apply_service_call(instance, operation: str, params: dict) -> None:
     if operation != "raise_alert":
         raise engine.ProcessDefinitionError(f"unknown service operation {operation!r}")
-    db.session.add(Alert(case_id=instance.case_id, kind=str(params["kind"]),
-                         lane=str(params.get("lane", "CMM"))))
+    db.session.add(Alert(case_id=instance.case_id, instance_id=instance.id,
+                         kind=str(params["kind"]), lane=str(params.get("lane", "CMM"))))
     _event(instance.case_id, None, "alert", instance.process_key, str(params["kind"]))
     logger.info("alert %s raised on case %s", params["kind"], instance.case_id)
 
@@ -311,7 +315,7 @@ def claim(task: WorkflowTask, user: User) -> None:
 
 def release(task: WorkflowTask, user: User) -> None:
     if task.assigned_user_id not in (user.id, None) and user.role != Role.CMM_COORDINATOR:
-        raise RuleViolation(_("Only the person who holds the task can release it."))
+        raise RuleViolation(_("Only the person who has taken the task can give it back."))
     task.assigned_user_id = None
     audit.record(user, "task.released", "workflow_task", task.id, case_id=task.case_id)
 

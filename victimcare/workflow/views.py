@@ -46,9 +46,9 @@ def show_task(task_id: int):
         if request.method == "POST":
             token = request.form.get("submission_id", "")[:64]
             if token and token == task.completion_token:
-                flash(_("This form was already saved; it was not applied twice."), "success")
+                flash(_("This form was already saved; it was not saved twice."), "success")
             else:
-                flash(_("This task was already completed. Nothing you submitted was applied."),
+                flash(_("This task was already completed. Nothing you sent was saved."),
                       "error")
         if policy.can_view_case(current_user, case):
             return redirect(url_for("cases.show_case", reference=case.reference) + "#history")
@@ -71,7 +71,7 @@ def show_task(task_id: int):
                 show_violation(form, error)
             else:
                 flash(_("Saved. The task is done.") if applied else
-                      _("This form was already saved; it was not applied twice."), "success")
+                      _("This form was already saved; it was not saved twice."), "success")
                 return redirect(url_for("tasks.inbox"))
     else:
         form = _form_for(task, draft.data if draft else None)
