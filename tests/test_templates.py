@@ -49,3 +49,17 @@ def test_language_switch_is_remembered_per_user(app, client):
     db.session.expire_all()
     assert user.locale == "da"
     assert '<html lang="da"' in client.get("/cases").get_data(as_text=True)
+
+
+def test_page_titles_are_plain_and_short(client):
+    """A title holds no markup or tokens: it ends up in window lists and browser history."""
+    from tests.factories import make_case, make_user
+    from victimcare.accounts.models import Role
+
+    case = make_case()
+    client.login(make_user(Role.CMM_COORDINATOR).username)
+    for url in ("/", "/cases", f"/cases/{case.reference}", f"/cases/{case.reference}/audit",
+                "/tasks", "/account/password", "/login?next=/", "/nope"):
+        html = client.get(url, follow_redirects=True).get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title and "csrf" not in title and len(title) < 80, (url, title[:100])

@@ -5,6 +5,7 @@ Every demo account has the password ``victimcare-demo`` (printed in the README; 
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -13,8 +14,10 @@ from victimcare import clock
 from victimcare.accounts import services as accounts
 from victimcare.accounts.models import Organisation, OrganisationKind, Role
 from victimcare.cases import services as cases
-from victimcare.cases.models import AssignmentKind, Case, CaseStatus, Person
+from victimcare.cases.models import Case, CaseStatus, Person
 from victimcare.extensions import db
+from victimcare.workflow import services as workflow
+from victimcare.workflow.models import TaskState, WorkflowTask
 
 DEMO_PASSWORD = "victimcare-demo"  # noqa: S105 - demo only, printed in the README
 
@@ -39,14 +42,15 @@ USERS = [
 ]
 
 #: (given name, family name, alias, birth date, nationality, language, status,
-#:  presented to the Immigration Service, organisation holding a task)
+#:  presented to the Immigration Service, support activities: (what, NGO, due in days))
 CASES = [
     ("Ioana", "Popescu", "", date(1994, 5, 2), "RO", "ron", CaseStatus.IDENTIFICATION,
-     True, None),
+     True, []),
     ("Malai", "Srisuk", "Mali", date(1989, 11, 20), "TH", "tha", CaseStatus.ASSESSMENT,
-     False, None),
+     False, []),
     ("Blessing", "Okafor", "Bee", date(1999, 1, 14), "NG", "eng", CaseStatus.SUPPORT,
-     False, "Reden International"),
+     False, [("Accompany Bee to the dentist", "Reden International", 3),
+             ("Accompany Bee to the lawyer", "Reden International", -1)]),
 ]
 
 
@@ -67,8 +71,9 @@ def seed() -> int:
                                      locale="en" if role == Role.NGO_WORKER else "da")
                 created += 1
         contact = accounts.find_user("contact")
+        coordinator = accounts.find_user("coordinator")
         for (given, family, alias, born, nationality, language, status, presented,
-             task_org) in CASES:
+             activities) in CASES:
             exists = db.session.scalar(sa.select(Case.id).join(Person).where(
                 Person.given_name == given, Person.family_name == family))
             if exists:
@@ -80,8 +85,23 @@ def seed() -> int:
                 contact_person=contact,
                 presented_to_immigration_at=clock.now() - timedelta(hours=20)
                 if presented else None)
-            if task_org:
-                cases.assign_organisation(None, case, orgs[task_org], AssignmentKind.TASK,
-                                          "Accompaniment to the dentist")
+            for description, ngo, due_in_days in activities:
+                _support_activity(case, coordinator, orgs[ngo], description, due_in_days)
             created += 1
+    # Activities already past their due time raise their alerts now.
+    workflow.run_due_timers()
     return created
+
+
+def _support_activity(case, coordinator, organisation, description: str, due_in_days: int):
+    """A support activity proposed and approved by CMM, waiting for the NGO."""
+    instance = workflow.start("support_activity", case, coordinator)
+    due = (clock.now() + timedelta(days=due_in_days)).isoformat()
+    steps = [("Task_propose", {"activity_kind": "accompaniment", "description": description,
+                               "organisation_id": organisation.id, "due_at": due}),
+             ("Task_approve", {"approved": True, "reason": ""})]
+    for name, data in steps:
+        task = db.session.scalar(sa.select(WorkflowTask).where(
+            WorkflowTask.instance_id == instance.id, WorkflowTask.task_name == name,
+            WorkflowTask.state == TaskState.READY))
+        workflow.complete_task(task, coordinator, data, uuid.uuid4().hex)

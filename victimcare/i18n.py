@@ -53,3 +53,23 @@ def language_name(code: str | None) -> str:
     locale = get_locale()
     name = locale.languages.get(key) if locale else None
     return name or (record.name if record else code)
+
+
+def format_when(moment) -> str:
+    """A date and time as people here read it: the month in words (no 3/6 vs 6/3 doubt),
+    24-hour clock, no seconds, in Copenhagen time, in the user's language."""
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale, get_timezone, to_user_timezone
+
+    local = to_user_timezone(moment)
+    locale = get_locale()
+    return (f"{format_skeleton('yMMMd', local, tzinfo=get_timezone(), locale=locale)} "
+            f"{format_skeleton('Hm', local, tzinfo=get_timezone(), locale=locale)}")
+
+
+def format_day(day) -> str:
+    """A date with the month in words, in the user's language."""
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale
+
+    return format_skeleton("yMMMd", day, locale=get_locale())

@@ -81,6 +81,20 @@ def server_error(_e):
                   _("Nothing was saved. Try again; if it happens again, tell your administrator."))
 
 
+@main_bp.app_template_filter("when")
+def when_filter(moment) -> str:
+    from victimcare.i18n import format_when
+
+    return format_when(moment) if moment else ""
+
+
+@main_bp.app_template_filter("day")
+def day_filter(day) -> str:
+    from victimcare.i18n import format_day
+
+    return format_day(day) if day else ""
+
+
 @main_bp.app_context_processor
 def layout_context() -> dict:
     """What every page needs: the language, its direction, and which menu entries to show
@@ -90,6 +104,7 @@ def layout_context() -> dict:
     from victimcare.i18n import UI_LOCALES, country_name, language_name, text_direction
     from victimcare.workflow.labels import (
         ALERT_TITLES,
+        DIAGRAM_LANES,
         EVENT_KINDS,
         LANE_TITLES,
         PROCESS_TITLES,
@@ -108,6 +123,7 @@ def layout_context() -> dict:
         "language_name": language_name,
         "task_title": lambda name: title(TASK_TITLES, name),
         "lane_label": lambda name: title(LANE_TITLES, name),
+        "diagram_lane": lambda name: title(DIAGRAM_LANES, name),
         "process_title": lambda key: title(PROCESS_TITLES, key),
         "event_kind": lambda kind: title(EVENT_KINDS, kind),
         "alert_title": lambda kind: title(ALERT_TITLES, kind),

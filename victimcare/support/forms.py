@@ -103,7 +103,7 @@ register("activity_proposal", TaskForm(ActivityProposalForm, _proposal_data, lab
     "organisation_id": _l("Carried out by"), "due_at": _l("Due date")}))
 register("activity_approval", TaskForm(ActivityApprovalForm, _approval_data, labels=lambda: {
     "approved": _l("Approved"), "reason": _l("Reason")},
-    context_keys=("activity_kind", "description", "organisation_id", "due_at")))
+    context_keys=("description", "activity_kind", "organisation_id", "due_at")))
 register("activity_report", TaskForm(ActivityReportForm, _report_data, labels=lambda: {
     "outcome": _l("Outcome"), "notes": _l("Notes")},
-    context_keys=("activity_kind", "description", "due_at")))
+    context_keys=("description", "activity_kind")))

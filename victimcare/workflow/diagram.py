@@ -63,11 +63,14 @@ class Shape:
 @dataclass
 class Edge:
     points: str
-    state: str
+    label: str
+    label_x: float
+    label_y: float
 
 
 def build(definition: ProcessDefinition, done: set[str], waiting: set[str],
-          current: set[str]) -> dict:
+          current: set[str], label=lambda element_id, name: name) -> dict:
+    """Shapes and edges to draw; ``label(id, bpmn_name)`` gives the text shown."""
     shapes, edges = [], []
     for element_id, (x, y, w, h) in definition.shapes.items():
         tag, name, _attached = definition.elements.get(element_id, ("", "", None))
@@ -78,10 +81,14 @@ def build(definition: ProcessDefinition, done: set[str], waiting: set[str],
                 else "other")
         state = ("current" if element_id in current else "done" if element_id in done
                  else "waiting" if element_id in waiting else "")
-        shapes.append(Shape(element_id, kind, tag, name, x, y, w, h, state))
+        shown = name if tag == "lane" else label(element_id, name)
+        shapes.append(Shape(element_id, kind, tag, shown, x, y, w, h, state))
     for flow_id, points in definition.edges.items():
-        tag, _name, _ = definition.elements.get(flow_id, ("", "", None))
-        edges.append(Edge(" ".join(f"{x},{y}" for x, y in points), ""))
+        _tag, name, _ = definition.elements.get(flow_id, ("", "", None))
+        (x1, y1), (x2, y2) = points[0], points[1]
+        edges.append(Edge(" ".join(f"{x},{y}" for x, y in points),
+                          label(flow_id, name) if name else "",
+                          (x1 + x2) / 2 + 6, (y1 + y2) / 2 - 6))
     order = {"lane": 0, "activity": 1, "gateway": 1, "event": 2, "other": 1}
     shapes.sort(key=lambda s: order[s.kind])
     width = max((s.x + s.w for s in shapes), default=100) + 10

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_datetime
-
-from victimcare.i18n import _, _l
+from victimcare.i18n import _, _l, format_when
 from victimcare.workflow.forms import TASK_FORMS
 
 TASK_TITLES = {
@@ -20,8 +18,34 @@ TASK_TITLES = {
 
 PROCESS_TITLES = {"support_activity": _l("Support activity")}
 
+#: Who holds an open task, as its inbox row says it.
 LANE_TITLES = {"CMM": _l("CMM"), "NGO": _l("Your organisation"),
                "Immigration Service": _l("Immigration Service")}
+
+#: Lanes as the diagram names them (the same for every viewer).
+DIAGRAM_LANES = {"CMM": _l("CMM"), "NGO": _l("NGO"),
+                 "Immigration Service": _l("Immigration Service")}
+
+#: Diagram labels of elements that are not user tasks (user tasks use TASK_TITLES).
+ELEMENT_TITLES = {
+    "Start_activity": _l("Support needed"),
+    "Gateway_approved": _l("Approved?"),
+    "Flow_approved": _l("Yes"),
+    "Flow_rejected": _l("No"),
+    "End_rejected": _l("Not approved"),
+    "Timer_overdue": _l("Due time passed"),
+    "Task_alert_overdue": _l("Alert CMM"),
+    "End_escalated": _l("CMM alerted"),
+    "End_done": _l("Activity done"),
+}
+
+
+def element_title(element_id: str, bpmn_name: str) -> str:
+    """A diagram element's label in the user's language (the BPMN name as a fallback)."""
+    for mapping in (TASK_TITLES, ELEMENT_TITLES):
+        if element_id in mapping:
+            return str(mapping[element_id])
+    return bpmn_name
 
 EVENT_KINDS = {
     "process_started": _l("Started"),
@@ -58,7 +82,7 @@ def describe_value(key: str, value: object) -> str:
         return organisation.name if organisation else "—"
     if key.endswith("_at") and isinstance(value, str):
         try:
-            return format_datetime(datetime.fromisoformat(value), "medium")
+            return format_when(datetime.fromisoformat(value))
         except ValueError:
             return value
     if key == "activity_kind":

@@ -483,8 +483,9 @@ def diagram_for(instance: WorkflowInstance) -> dict:
     """The instance's diagram with states marked: the one read that deserializes a workflow
     (one case page, one instance), never a list."""
     from victimcare.workflow import diagram
+    from victimcare.workflow.labels import element_title
 
     definition = _definition_for(instance)
     workflow = engine.load(instance.serialized, definition)
     done, current, waiting = engine.element_states(workflow)
-    return diagram.build(definition, done, waiting, current)
+    return diagram.build(definition, done, waiting, current, label=element_title)
