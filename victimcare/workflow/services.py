@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
 
 from victimcare import clock
 from victimcare.accounts import policy
@@ -73,16 +74,18 @@ def init_app(app) -> None:
 
 
 def _definition_for(instance: WorkflowInstance) -> engine.ProcessDefinition:
-    """The definition an instance runs on: its own version, even after the file changed."""
-    version = instance.process_version
-    current = definitions().get(instance.process_key)
-    if current is not None and current.sha256 == version.sha256:
-        return current
+    """The definition an instance runs on: its own version, even after the file changed.
+    Versions never change, so each is looked up and parsed once per app."""
     cache = current_app.extensions["victimcare.process_cache"]
-    if version.sha256 not in cache:
-        cache[version.sha256] = engine.parse_bpmn(version.bpmn_xml, version.file_name,
-                                                  version.process_key)
-    return cache[version.sha256]
+    definition = cache.get(instance.process_version_id)
+    if definition is None:
+        version = instance.process_version
+        current = definitions().get(instance.process_key)
+        definition = (current if current is not None and current.sha256 == version.sha256
+                      else engine.parse_bpmn(version.bpmn_xml, version.file_name,
+                                             version.process_key))
+        cache[instance.process_version_id] = definition
+    return definition
 
 
 def _current_version(definition: engine.ProcessDefinition) -> ProcessVersion:
@@ -120,14 +123,14 @@ def start(process_key: str, case: Case, actor: User | None, data: dict | None = 
 def _save(instance: WorkflowInstance, workflow) -> None:
     """Write the instance if nobody saved it since we loaded it; else TaskConflictError."""
     conflict = TaskConflictError()
+    values = {"serialized": engine.dump(workflow), "version": instance.version + 1,
+              "updated_at": clock.now(), "serializer_version": engine.SERIALIZER_VERSION}
     try:
         result = db.session.execute(
             sa.update(WorkflowInstance)
             .where(WorkflowInstance.id == instance.id,
                    WorkflowInstance.version == instance.version)
-            .values(serialized=engine.dump(workflow), version=instance.version + 1,
-                    updated_at=clock.now(), serializer_version=engine.SERIALIZER_VERSION)
-            .execution_options(synchronize_session=False))
+            .values(**values).execution_options(synchronize_session=False))
     except sa.exc.OperationalError as exc:
         # SQLite: another writer committed after our snapshot ("database is locked").
         if "locked" in str(exc):
@@ -135,7 +138,8 @@ def _save(instance: WorkflowInstance, workflow) -> None:
         raise
     if result.rowcount != 1:
         raise conflict
-    db.session.expire(instance, ["serialized", "version", "updated_at"])
+    for name, value in values.items():  # the loaded object now matches the row
+        set_committed_value(instance, name, value)
 
 
 def _after_step(instance, workflow, definition, calls, actor) -> None:
@@ -183,7 +187,10 @@ def _after_step(instance, workflow, definition, calls, actor) -> None:
                                                   Alert.resolved_at.is_(None))
                            .values(resolved_at=clock.now(), resolved_by_id=getattr(actor, "id",
                                                                                    None)))
-    db.session.expire(instance)
+    for name, value in (("next_timer_due_at", None if finished else due),
+                        ("status", InstanceStatus.COMPLETED if finished
+                         else InstanceStatus.RUNNING)):
+        set_committed_value(instance, name, value)
 
 
 def _apply_service_call(instance, operation: str, params: dict) -> None:
@@ -288,10 +295,9 @@ def complete_task(task: WorkflowTask, actor: User, data: dict, token: str) -> bo
     except LookupError as exc:  # completed by someone who held the row lock before us
         raise TaskConflictError() from exc
     calls = engine.run_engine(workflow)
-    case = db.session.get(Case, task.case_id)
     handler = TASK_FORMS[task.form_key].handler
     if handler is not None:
-        handler(case, actor, data, task)
+        handler(db.session.get(Case, task.case_id), actor, data, task)
     _save(instance, workflow)
     task.state = TaskState.COMPLETED
     task.completed_at = clock.now()
@@ -389,27 +395,33 @@ def draft_for(task: WorkflowTask, user: User) -> TaskDraft | None:
 # --- timers ------------------------------------------------------------------------------
 
 
-def run_due_timers(limit: int = 1000) -> int:
-    """Fire every timer that is due; one transaction per instance. Returns instances run."""
+def run_due_timers(limit: int = 1000, batch: int = 50) -> int:
+    """Fire every timer that is due. Instances are advanced in batches, one transaction per
+    batch and a savepoint per instance, so one that fails (or changed meanwhile) is left for
+    the next tick without holding up the others. Returns the instances advanced."""
     now = clock.now()
     ids = list(db.session.scalars(sa.select(WorkflowInstance.id).where(
         WorkflowInstance.next_timer_due_at <= now,
         WorkflowInstance.status == InstanceStatus.RUNNING)
         .order_by(WorkflowInstance.next_timer_due_at).limit(limit)))
+    db.session.commit()
     done = 0
-    for instance_id in ids:
-        try:
-            with db.transaction():
-                instance = db.session.scalar(sa.select(WorkflowInstance).where(
-                    WorkflowInstance.id == instance_id).with_for_update())
-                definition = _definition_for(instance)
-                workflow = engine.load(instance.serialized, definition)
-                calls = engine.run_engine(workflow)
-                _save(instance, workflow)
-                _after_step(instance, workflow, definition, calls, None)
-            done += 1
-        except TaskConflictError:
-            logger.info("instance %s changed during the sweep; next tick retries", instance_id)
+    for start in range(0, len(ids), batch):
+        with db.transaction():
+            instances = db.session.scalars(sa.select(WorkflowInstance).where(
+                WorkflowInstance.id.in_(ids[start:start + batch])).with_for_update())
+            for instance in instances:
+                try:
+                    with db.session.begin_nested():
+                        definition = _definition_for(instance)
+                        workflow = engine.load(instance.serialized, definition)
+                        calls = engine.run_engine(workflow)
+                        _save(instance, workflow)
+                        _after_step(instance, workflow, definition, calls, None)
+                    done += 1
+                except Exception:
+                    logger.exception("timer sweep: instance %s failed; next tick retries",
+                                     instance.id)
     return done
 
 

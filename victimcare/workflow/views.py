@@ -41,19 +41,8 @@ def _form_for(task, draft_data: dict | None = None):
 @tasks_bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 def show_task(task_id: int):
     task = services.load_task_or_404(task_id, current_user)
-    case = db.session.get(Case, task.case_id)
     if task.state != TaskState.READY:
-        if request.method == "POST":
-            token = request.form.get("submission_id", "")[:64]
-            if token and token == task.completion_token:
-                flash(_("This form was already saved; it was not saved twice."), "success")
-            else:
-                flash(_("This task was already completed. Nothing you sent was saved."),
-                      "error")
-        if policy.can_view_case(current_user, case):
-            return redirect(url_for("cases.show_case", reference=case.reference) + "#history")
-        return redirect(url_for("tasks.inbox"))
-    draft = services.draft_for(task, current_user)
+        return _done_task(task)
     if request.method == "POST":
         form = _form_for(task)
         token = request.form.get("submission_id", "")[:64] or uuid.uuid4().hex
@@ -73,9 +62,12 @@ def show_task(task_id: int):
                 flash(_("Saved. The task is done.") if applied else
                       _("This form was already saved; it was not saved twice."), "success")
                 return redirect(url_for("tasks.inbox"))
+        draft = None
     else:
+        draft = services.draft_for(task, current_user)
         form = _form_for(task, draft.data if draft else None)
         token = uuid.uuid4().hex
+    case = db.session.get(Case, task.case_id)
     return render_template("workflow/task.html", task=task, case=case, form=form,
                            token=token, draft=draft, task_title=task_title(task.task_name),
                            context=_context_view(task),
@@ -83,6 +75,21 @@ def show_task(task_id: int):
                            if current_user.role == Role.CMM_COORDINATOR else [],
                            person_name=case.person.minimal_name,
                            person_language=case.person.language)
+
+
+def _done_task(task):
+    """A done task's page leads to the case history (or the inbox); a form posted to it again
+    is answered, not applied."""
+    case = db.session.get(Case, task.case_id)
+    if request.method == "POST":
+        token = request.form.get("submission_id", "")[:64]
+        if token and token == task.completion_token:
+            flash(_("This form was already saved; it was not saved twice."), "success")
+        else:
+            flash(_("This task was already completed. Nothing you sent was saved."), "error")
+    if policy.can_view_case(current_user, case):
+        return redirect(url_for("cases.show_case", reference=case.reference) + "#history")
+    return redirect(url_for("tasks.inbox"))
 
 
 def _context_view(task) -> list[tuple[str, object]]:
