@@ -89,3 +89,19 @@ def test_each_revision_steps_down_and_up(app, engine):
 def test_single_head(app, engine):
     with engine.connect() as conn:
         assert len(ScriptDirectory.from_config(alembic_config(conn)).get_heads()) == 1
+
+
+def test_upgrading_keeps_the_people_already_recorded(app, engine):
+    """A database with people in it (the demo's, a deployment's) upgrades to head."""
+    with engine.connect() as conn:
+        script = ScriptDirectory.from_config(alembic_config(conn))
+    first = [r.revision for r in script.walk_revisions()][-1]
+    _upgrade(engine, first)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO persons (given_name, family_name, alias, created_at) "
+                             "VALUES ('Ioana', 'Popescu', '', CURRENT_TIMESTAMP)"))
+    _upgrade(engine)
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT given_name, age_in_doubt, other_names, languages "
+                                   "FROM persons")).one()
+    assert row[0] == "Ioana" and not row[1] and row[2] == "" and row[3] in ("[]", [])

@@ -4,6 +4,12 @@ from victimcare.accounts.models import Organisation, User  # noqa: F401
 from victimcare.audit.models import AuditEvent  # noqa: F401
 from victimcare.cases.models import Case, CaseAssignment, Person  # noqa: F401
 from victimcare.db import Base
+from victimcare.identification.models import (  # noqa: F401
+    Interview,
+    PoliceDisclosure,
+    Referral,
+    TraffickingAssessment,
+)
 from victimcare.workflow.models import (  # noqa: F401
     Alert,
     CaseEvent,

@@ -17,6 +17,7 @@ from victimcare import clock
 from victimcare.accounts.models import Organisation, User, _enum
 from victimcare.db import Base, UTCDateTime
 from victimcare.i18n import _l
+from victimcare.identification.rules import ResidenceStatus
 
 if TYPE_CHECKING:
     from victimcare.workflow.models import WorkflowTask
@@ -48,6 +49,13 @@ CASE_STATUS_LABELS = {
 }
 
 
+class Gender(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    TRANSGENDER = "transgender"
+    OTHER = "other"
+
+
 class AssignmentKind(enum.StrEnum):
     TASK = "task"
     PLACEMENT = "placement"
@@ -68,6 +76,17 @@ class Person(Base):
     nationality: Mapped[str | None] = mapped_column(sa.String(2))
     #: ISO 639-3 code of the language the person understands best.
     language: Mapped[str | None] = mapped_column(sa.String(3))
+    #: Other names the person has used or been known by.
+    other_names: Mapped[str] = mapped_column(sa.String(400), default="")
+    #: When the birth date is not known: the age as estimated, and whether it is in doubt
+    #: (a person who may be under 18 is treated as a child; DOMAIN.md §2).
+    estimated_age: Mapped[int | None] = mapped_column()
+    age_in_doubt: Mapped[bool] = mapped_column(default=False)
+    gender: Mapped[Gender | None] = mapped_column(_enum(Gender))
+    #: ISO 639-3 codes of the languages the person speaks.
+    languages: Mapped[list] = mapped_column(sa.JSON, default=list)
+    residence_status: Mapped[ResidenceStatus | None] = mapped_column(_enum(ResidenceStatus))
+    contact_details: Mapped[str] = mapped_column(sa.String(400), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     @property
