@@ -50,6 +50,13 @@ FORMS = {
                            lambda w: {}),
     "tasks.assign_task": (Role.CMM_COORDINATOR, lambda w: f"/tasks/{w['task'].id}/assign",
                           lambda w: {"user_id": w["coordinator"].id}),
+    "identification.new_referral": (Role.CMM_CONTACT_PERSON, lambda w: "/cases/new",
+                                    lambda w: {
+        "referrer": "police", "channel": "hotline", "occurred_at": "2026-03-01T10:00",
+        "place": "Vejle", "suspected_exploitation": "forced_labour", "given_name": "Mihai",
+        "gender": "male", "residence_status": "none", "estimated_age": "30",
+        "interview_organisation_id": w["user"].organisation_id, "is_detained": "y",
+        "detained_at": "2026-03-01T09:00"}),
     "tasks.start_process": (Role.CMM_COORDINATOR,
                             lambda w: f"/cases/{w['case'].reference}/processes/support_activity",
                             lambda w: {}),

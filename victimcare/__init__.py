@@ -71,7 +71,8 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 def _init_workflows(app: Flask, settings: Settings) -> None:
     """Parse and check every BPMN file now: a broken one stops start-up, naming the file."""
-    import victimcare.support.forms  # noqa: F401 - registers the task forms
+    import victimcare.identification.tasks  # noqa: F401 - registers the task forms
+    import victimcare.support.forms  # noqa: F401
     from victimcare.workflow import services, ticker
 
     services.init_app(app)
@@ -92,10 +93,11 @@ def _init_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = _DatabaseInt
     from victimcare.accounts.views import admin_bp, auth_bp
     from victimcare.cases.views import cases_bp
+    from victimcare.identification.views import identification_bp
     from victimcare.main import main_bp
     from victimcare.workflow.views import tasks_bp
 
-    for blueprint in (auth_bp, admin_bp, main_bp, cases_bp, tasks_bp):
+    for blueprint in (auth_bp, admin_bp, main_bp, identification_bp, cases_bp, tasks_bp):
         app.register_blueprint(blueprint)
 
 

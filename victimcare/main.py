@@ -88,6 +88,15 @@ def when_filter(moment) -> str:
     return format_when(moment) if moment else ""
 
 
+@main_bp.app_template_filter("from_now")
+def from_now_filter(moment) -> str:
+    """How far a time is from now, in words: "in 23 hours", "2 days ago"."""
+    from flask_babel import format_timedelta
+
+    return format_timedelta(moment - clock.now(), add_direction=True,
+                            threshold=1.1) if moment else ""
+
+
 @main_bp.app_template_filter("day")
 def day_filter(day) -> str:
     from victimcare.i18n import format_day
@@ -131,5 +140,6 @@ def layout_context() -> dict:
             "cases": policy.may_call(user, "cases.list_cases"),
             "tasks": policy.may_call(user, "tasks.inbox"),
             "admin": policy.may_call(user, "admin.list_users"),
+            "new_referral": policy.may_call(user, "identification.new_referral"),
         },
     }

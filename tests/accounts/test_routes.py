@@ -15,6 +15,7 @@ from tests.factories import make_case, make_org, make_user, open_task, run_suppo
 from victimcare.accounts.models import OrganisationKind, Role
 from victimcare.audit.models import AuditEvent
 from victimcare.extensions import db
+from victimcare.identification.models import Interview
 from victimcare.workflow import services as workflow
 from victimcare.workflow.models import WorkflowTask
 
@@ -45,6 +46,10 @@ EXPECTED = {
     "cases.show_case": lambda who, case: who in {COORDINATOR, CONTACT}
     or (who == IMMIGRATION and case == "presented"),
     "cases.case_audit": lambda who, case: who == COORDINATOR,
+    "identification.new_referral": lambda who, case: who in {COORDINATOR, CONTACT},
+    # The interview belongs to the presented case; under the other case's URL it is a 404.
+    "identification.show_interview": lambda who, case: case == "presented" and (
+        who in {COORDINATOR, CONTACT, IMMIGRATION}),
     "tasks.inbox": lambda who, case: who in CASEWORKERS,
     # Two open tasks: one in the NGO lane for the assigned NGO, one in the CMM lane.
     "tasks.show_task": lambda who, task: who in _TASK_WORKERS[task],
@@ -81,6 +86,13 @@ def world(app, make_client):
     run_support_activity(cases["presented"], users[COORDINATOR], reden)
     workflow.start("support_activity", cases["cmm_only"], users[COORDINATOR])
     db.session.commit()
+    interview = Interview(
+        case_id=cases["presented"].id, held_at=cases["presented"].created_at, place="Vejle",
+        interviewer_id=users[CONTACT].id, organisation_id=users[CONTACT].organisation_id,
+        account="Confidential account", trafficker_contact="doubt", debt_demanded="yes",
+        pending_threats="no", recommendation="yes", recommendation_reasons="Indicators")
+    db.session.add(interview)
+    db.session.commit()
     tasks = {"ngo_task": open_task(cases["presented"], "Task_carry_out"),
              "cmm_task": open_task(cases["cmm_only"], "Task_propose")}
     clients = {}
@@ -89,7 +101,8 @@ def world(app, make_client):
         if who != ANON:
             assert client.login(users[who].username).status_code == 302
         clients[who] = client
-    return {"users": users, "cases": cases, "clients": clients, "tasks": tasks}
+    return {"users": users, "cases": cases, "clients": clients, "tasks": tasks,
+            "interview": interview}
 
 
 def _urls(app, world, endpoint: str):
@@ -97,7 +110,8 @@ def _urls(app, world, endpoint: str):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     method = "GET" if "GET" in rule.methods else "POST"
     if "reference" in rule.arguments:
-        extra = {"process_key": "support_activity"} if "process_key" in rule.arguments else {}
+        extra = {"process_key": "support_activity", "interview_id": world["interview"].id}
+        extra = {k: v for k, v in extra.items() if k in rule.arguments}
         return [(label, method, rule.build({"reference": case.reference, **extra})[1])
                 for label, case in world["cases"].items()]
     if "task_id" in rule.arguments:

@@ -44,7 +44,7 @@ def test_a_detained_romanian_without_lawful_residence_goes_to_the_immigration_se
 
 
 @pytest.mark.parametrize(("born", "estimate", "doubt", "child"), [
-    (date(2010, 3, 3), None, False, True),   # 15 on 2026-03-02... turns 16 tomorrow
+    (date(2010, 3, 3), None, False, True),   # 15 years old
     (date(2008, 3, 2), None, False, False),  # 18 today
     (date(2008, 3, 3), None, False, True),   # 18 tomorrow
     (None, 16, False, True),
@@ -67,11 +67,12 @@ def test_the_72_hour_deadline_and_its_warnings():
     deadline = decision_deadline(detained)
     assert deadline == datetime(2026, 3, 5, 6, 30, tzinfo=UTC)
     at = lambda h: datetime(2026, 3, 2, 6, 30, tzinfo=UTC) + (deadline - detained) * h / 72  # noqa: E731
-    assert deadline_stage(deadline, at(47), decided=False) == "running"
-    assert deadline_stage(deadline, at(48), decided=False) == "warning"   # 24 h left
-    assert deadline_stage(deadline, at(66), decided=False) == "alert"     # 6 h left
-    assert deadline_stage(deadline, at(72), decided=False) == "missed"
-    assert deadline_stage(deadline, at(80), decided=True) == "met"
+    assert deadline_stage(deadline, at(47), None) == "running"
+    assert deadline_stage(deadline, at(48), None) == "warning"   # 24 h left
+    assert deadline_stage(deadline, at(66), None) == "alert"     # 6 h left
+    assert deadline_stage(deadline, at(72), None) == "missed"
+    assert deadline_stage(deadline, at(80), decided_at=at(70)) == "met"
+    assert deadline_stage(deadline, at(80), decided_at=at(75)) == "missed"  # stays missed
 
 
 def test_a_detention_time_needs_a_zone():

@@ -51,6 +51,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "cases.list_cases": CASEWORKERS,
     "cases.show_case": CMM | {Role.IMMIGRATION_OFFICER},
     "cases.case_audit": frozenset({Role.CMM_COORDINATOR}),
+    "identification.new_referral": CMM,
+    "identification.show_interview": CMM | {Role.IMMIGRATION_OFFICER},
     "tasks.inbox": CASEWORKERS,
     "tasks.show_task": CASEWORKERS,
     "tasks.claim_task": CASEWORKERS,

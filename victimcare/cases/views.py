@@ -32,8 +32,12 @@ def show_case(reference: str):
     with db.transaction():
         case = services.open_case(current_user, reference)
     instances = workflow.instances_for_case(case.id)
+    from victimcare.identification import labels as identification_labels
+    from victimcare.identification import services as identification
+
     return render_template(
-        "cases/show.html", case=case,
+        "cases/show.html", case=case, ident=identification.identification_of(case),
+        labels=identification_labels,
         can_view_audit=policy.can_view_case_audit(current_user, case),
         timeline=workflow.case_timeline(case.id), describe_data=describe_data,
         open_tasks=workflow.open_tasks_of_case(case.id),

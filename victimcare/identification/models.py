@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victimcare import clock
 from victimcare.accounts.models import Organisation, User, _enum
+from victimcare.cases.models import Case
 from victimcare.db import Base, UTCDateTime
 from victimcare.identification.rules import Authority, Finding
 
@@ -109,6 +110,7 @@ class Referral(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     recorded_by: Mapped[User] = relationship()
+    case: Mapped[Case | None] = relationship()
 
 
 class Interview(Base):

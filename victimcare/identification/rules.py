@@ -86,10 +86,11 @@ def hours_left(deadline: datetime, now: datetime) -> float:
     return (deadline - now).total_seconds() / 3600
 
 
-def deadline_stage(deadline: datetime, now: datetime, decided: bool) -> str:
-    """How the 72-hour clock stands: met, missed, alert (≤ 6 h), warning (≤ 24 h) or running."""
-    if decided:
-        return "met"
+def deadline_stage(deadline: datetime, now: datetime, decided_at: datetime | None) -> str:
+    """How the 72-hour clock stands: met, missed (and it stays missed once decided late),
+    alert (≤ 6 h left), warning (≤ 24 h left) or running."""
+    if decided_at is not None:
+        return "met" if decided_at <= deadline else "missed"
     left = hours_left(deadline, now)
     if left <= 0:
         return "missed"

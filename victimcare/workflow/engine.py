@@ -304,8 +304,15 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> list[ReadyTask]:
     for task in workflow.get_tasks(state=TaskState.READY, manual=True):
         tasks.append(ReadyTask(id=str(task.id), name=task.task_spec.name,
                                lane=task.task_spec.lane, data=dict(task.data),
-                               due_at=_boundary_due(task)))
+                               due_at=_boundary_due(task) or _process_deadline(task.data)))
     return tasks
+
+
+def _process_deadline(data: dict) -> datetime | None:
+    """A deadline for the whole process (``deadline_at``, e.g. the 72 hours of a detained
+    person), which the process's own timers watch: every task in it is due by then."""
+    value = data.get("deadline_at")
+    return _plain(datetime.fromisoformat(value)) if isinstance(value, str) else None
 
 
 def _boundary_due(task) -> datetime | None:

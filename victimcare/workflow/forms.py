@@ -20,6 +20,18 @@ class TaskForm:
     labels: Callable[[], dict] | None = None
     #: Process data the person doing the task is shown (and nothing else of the case).
     context_keys: tuple[str, ...] = ()
+    #: What of the submitted data the process gets (None: all of it).
+    process_keys: tuple[str, ...] | None = None
+    #: What of it the case history shows (None: all of it). Confidential text stays out.
+    history_keys: tuple[str, ...] | None = None
+
+    def for_process(self, data: dict) -> dict:
+        return data if self.process_keys is None else {
+            k: data[k] for k in self.process_keys if k in data}
+
+    def for_history(self, data: dict) -> dict:
+        return data if self.history_keys is None else {
+            k: data[k] for k in self.history_keys if k in data}
 
 
 TASK_FORMS: dict[str, TaskForm] = {}

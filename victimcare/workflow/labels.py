@@ -11,12 +11,20 @@ from victimcare.i18n import _, _l, format_when
 from victimcare.workflow.forms import TASK_FORMS
 
 TASK_TITLES = {
+    "Task_contact_representative": _l("Contact the child's representative"),
+    "Task_interview": _l("Identification interview (1a form)"),
+    "Task_interview_ngo": _l("Identification interview (1a form)"),
+    "Task_send": _l("Send the 1a form and present the case"),
+    "Task_assess_cmm": _l("Trafficking assessment by CMM"),
+    "Task_assess_us": _l("Trafficking assessment by the Immigration Service"),
+    "Task_record_court": _l("Record the court's decision"),
     "Task_propose": _l("Propose a support activity"),
     "Task_approve": _l("Approve the support activity"),
     "Task_carry_out": _l("Carry out the support activity"),
 }
 
-PROCESS_TITLES = {"support_activity": _l("Support activity")}
+PROCESS_TITLES = {"support_activity": _l("Support activity"),
+                  "identification": _l("Identification")}
 
 #: Who holds an open task, as its inbox row says it.
 LANE_TITLES = {"CMM": _l("CMM"), "NGO": _l("Your organisation"),
@@ -37,6 +45,26 @@ ELEMENT_TITLES = {
     "Task_alert_overdue": _l("Alert CMM"),
     "End_escalated": _l("CMM alerted"),
     "End_done": _l("Activity done"),
+    "Start_referral": _l("Referral registered"),
+    "Gateway_detained": _l("Detained?"),
+    "Timer_24h": _l("24 hours left"),
+    "Task_alert_24h": _l("Warn CMM: 24 hours left"),
+    "Timer_6h": _l("6 hours left"),
+    "Task_alert_6h": _l("Alert CMM"),
+    "Timer_deadline": _l("72 hours passed"),
+    "Task_alert_missed": _l("Deadline missed"),
+    "Gateway_child": _l("Child?"),
+    "Gateway_interviewer": _l("Who interviews?"),
+    "Gateway_more": _l("Another interview?"),
+    "Gateway_authority": _l("Who assesses?"),
+    "Gateway_victim": _l("Victim?"),
+    "End_victim": _l("Victim: support"),
+    "End_not_victim": _l("Not a victim: closed"),
+    "Flow_detained": _l("Yes"), "Flow_free": _l("No"), "Flow_child": _l("Yes"),
+    "Flow_adult": _l("No"), "Flow_by_ngo": _l("NGO"), "Flow_by_cmm": _l("CMM"),
+    "Flow_again": _l("Yes"), "Flow_interviews_done": _l("No"),
+    "Flow_to_us": _l("Immigration Service"), "Flow_to_court": _l("Court"),
+    "Flow_to_cmm": _l("CMM"), "Flow_victim": _l("Yes"), "Flow_not_victim": _l("No"),
 }
 
 
@@ -55,7 +83,12 @@ EVENT_KINDS = {
     "process_migrated": _l("Moved to a new version of the process"),
 }
 
-ALERT_TITLES = {"activity_overdue": _l("A support activity is past its due time")}
+ALERT_TITLES = {
+    "activity_overdue": _l("A support activity is past its due time"),
+    "detention_24h_left": _l("Detained person: 24 hours left of the 72"),
+    "detention_6h_left": _l("Detained person: only 6 hours left of the 72"),
+    "detention_deadline_missed": _l("Detained person: the 72 hours have passed"),
+}
 
 
 def title(mapping: dict, key: str) -> str:
@@ -63,10 +96,20 @@ def title(mapping: dict, key: str) -> str:
     return str(value) if value is not None else key
 
 
+#: Value labels other modules register: data key -> [(code, label)].
+VALUE_LABELS: dict[str, list] = {}
+
+
 def field_label(key: str) -> str:
+    """The label of a stored field: as registered, else the label of the form field."""
     for spec in TASK_FORMS.values():
         if spec.labels and key in spec.labels():
             return str(spec.labels()[key])
+    for spec in TASK_FORMS.values():
+        field = getattr(spec.form_class, key, None)
+        label = getattr(field, "args", None)
+        if label:
+            return str(label[0])
     return key
 
 
@@ -91,6 +134,15 @@ def describe_value(key: str, value: object) -> str:
         return str(ACTIVITY_KINDS.get(value, value))
     if key == "outcome":
         return {"done": _("Done"), "not_done": _("Could not be done")}.get(value, str(value))
+    if key == "language" and isinstance(value, str):
+        from victimcare.i18n import language_name
+
+        return language_name(value)
+    if key in VALUE_LABELS:
+        pairs = dict(VALUE_LABELS[key])
+        if isinstance(value, list):
+            return ", ".join(str(pairs.get(v, v)) for v in value)
+        return str(pairs.get(value, value))
     return "" if value is None else str(value)
 
 

@@ -290,20 +290,20 @@ def complete_task(task: WorkflowTask, actor: User, data: dict, token: str) -> bo
         WorkflowInstance.id == task.instance_id).with_for_update())
     definition = _definition_for(instance)
     workflow = engine.load(instance.serialized, definition)
+    task_form = TASK_FORMS[task.form_key]
     try:
-        engine.complete(workflow, task.spiff_task_id, data)
+        engine.complete(workflow, task.spiff_task_id, task_form.for_process(data))
     except LookupError as exc:  # completed by someone who held the row lock before us
         raise TaskConflictError() from exc
     calls = engine.run_engine(workflow)
-    handler = TASK_FORMS[task.form_key].handler
-    if handler is not None:
-        handler(db.session.get(Case, task.case_id), actor, data, task)
+    if task_form.handler is not None:
+        task_form.handler(db.session.get(Case, task.case_id), actor, data, task)
     _save(instance, workflow)
     task.state = TaskState.COMPLETED
     task.completed_at = clock.now()
     task.completed_by_id = actor.id
     task.completion_token = token
-    task.data = data
+    task.data = task_form.for_history(data)
     _end_assignment(task)
     db.session.execute(sa.delete(TaskDraft).where(TaskDraft.task_id == task.id))
     db.session.flush()

@@ -1,0 +1,252 @@
+"""Identification end to end over HTTP: the three stories of the issue and a missed deadline.
+Each user works from the inbox; times are typed in Copenhagen time (UTC+1 in March)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import make_org, make_user
+from victimcare.accounts.models import OrganisationKind, Role
+from victimcare.cases.models import Case, CaseStatus
+from victimcare.extensions import db
+from victimcare.identification.models import Interview, PoliceDisclosure, TraffickingAssessment
+from victimcare.workflow import services as workflow
+from victimcare.workflow.models import Alert, WorkflowTask
+
+TOKEN = re.compile(r'name="submission_id" value="([^"]+)"')
+REFERRAL = {"referrer": "police", "channel": "outreach", "occurred_at": "2026-03-02T08:00",
+            "place": "Copenhagen", "region": "capital", "suspected_exploitation": "prostitution",
+            "gender": "female", "residence_status": "lawful"}
+INTERVIEW = {"held_at": "2026-03-02T09:30", "place": "CMM, Copenhagen", "interpreter": "",
+             "account": "She was recruited with a promise of work in a restaurant.",
+             "act_indicators": ["recruitment", "transport"], "means_indicators": ["deception"],
+             "purpose_indicators": ["prostitution"], "trafficker_contact": "yes",
+             "debt_demanded": "yes", "pending_threats": "doubt", "recommendation": "yes",
+             "recommendation_reasons": "Clear indicators of all three elements.",
+             "police_consent": "yes", "police_consent_at": "2026-03-02T09:45"}
+ASSESSMENT = {"decision": "victim", "decided_at": "2026-03-02T10:00", "act_established": "yes",
+              "means_established": "yes", "purpose_established": "yes",
+              "currently_trafficked": "yes", "reasons": "The elements are established."}
+
+
+@pytest.fixture
+def people(app, make_client):
+    cmm = make_org("CMM", OrganisationKind.CMM)
+    make_org("AmiAmi", OrganisationKind.NGO)
+    users = {"coordinator": make_user(Role.CMM_COORDINATOR, cmm, full_name="Camilla Holm"),
+             "contact": make_user(Role.CMM_CONTACT_PERSON, cmm, full_name="Jonas Berg"),
+             "immigration": make_user(Role.IMMIGRATION_OFFICER, full_name="Peter Krogh")}
+    clients = {}
+    for name, user in users.items():
+        clients[name] = make_client()
+        clients[name].login(user.username)
+    return {"users": users, "clients": clients, "cmm": cmm}
+
+
+def _register(people, **fields):
+    client = people["clients"]["contact"]
+    data = {**REFERRAL, "interview_organisation_id": people["cmm"].id, **fields}
+    response = client.post("/cases/new", data)
+    assert response.status_code == 302, re.findall(r'class="error"[^>]*>([^<]*)',
+                                                   response.get_data(as_text=True))
+    db.session.expire_all()
+    return db.session.scalar(sa.select(Case).order_by(Case.id.desc()))
+
+
+def _open(case, name):
+    db.session.expire_all()
+    return db.session.scalar(sa.select(WorkflowTask).where(
+        WorkflowTask.case_id == case.id, WorkflowTask.task_name == name,
+        WorkflowTask.state == "ready"))
+
+
+def _do(client, task, data, expect=302):
+    page = client.get(f"/tasks/{task.id}")
+    assert page.status_code == 200
+    token = TOKEN.search(page.get_data(as_text=True)).group(1)
+    response = client.post(f"/tasks/{task.id}", {**data, "submission_id": token,
+                                                 "action": "complete"})
+    assert response.status_code == expect, re.findall(r'class="error"[^>]*>([^<]*)',
+                                                      response.get_data(as_text=True))
+    return response
+
+
+def test_detained_romanian_from_a_joint_inspection_decided_within_72_hours(people,
+                                                                          frozen_clock):
+    contact, officer = people["clients"]["contact"], people["clients"]["immigration"]
+    # Found at a joint labour inspection on a building site at 06:30, detained for illegal work.
+    refused = people["clients"]["contact"].post("/cases/new", {
+        **REFERRAL, "referrer": "labour_inspection", "channel": "joint_inspection",
+        "suspected_exploitation": "forced_labour", "given_name": "Mihai",
+        "family_name": "Ionescu", "gender": "male", "nationality": "RO",
+        "residence_status": "none", "estimated_age": "34", "is_detained": "y",
+        "detained_at": "2026-03-02T06:30", "interview_organisation_id": people["cmm"].id})
+    assert 'id="police_notified-error"' in refused.get_data(as_text=True)  # both must know
+    case = _register(people, referrer="labour_inspection", channel="joint_inspection",
+                     suspected_exploitation="forced_labour", given_name="Mihai",
+                     family_name="Ionescu", gender="male", nationality="RO",
+                     residence_status="none", estimated_age="34", is_detained="y",
+                     detained_at="2026-03-02T06:30", police_notified="y", cmm_notified="y",
+                     language="ron")
+    interview = _open(case, "Task_interview")
+    assert interview.due_at.isoformat() == "2026-03-05T05:30:00+00:00"  # 72 h after 05:30 UTC
+    page = contact.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert 'data-stage="running"' in page
+    _do(contact, interview, {**INTERVIEW, "interpreter": "Ana Marin", "language": "ron",
+                             "organisation_id": people["cmm"].id,
+                             "purpose_indicators": ["forced_labour"]})
+    send = _open(case, "Task_send")
+    _do(contact, send, {"police": "sent", "police_recipient": "Sydøstjyllands Politi",
+                        "sent_at": "2026-03-02T13:00"}, expect=200)  # not yet presented
+    _do(contact, send, {"police": "sent", "police_recipient": "Sydøstjyllands Politi",
+                        "sent_at": "2026-03-02T13:00", "presented_at": "2026-03-02T14:00"})
+    assert db.session.scalar(sa.select(PoliceDisclosure.recipient)) == "Sydøstjyllands Politi"
+    assessment = _open(case, "Task_assess_us")
+    assert assessment.lane == "Immigration Service"
+    assert case.reference in officer.get("/tasks").get_data(as_text=True)
+    assert case.reference not in contact.get("/tasks").get_data(as_text=True)
+    frozen_clock.advance(hours=30)
+    officer.login(people["users"]["immigration"].username)
+    _do(officer, assessment, {**ASSESSMENT, "decided_at": "2026-03-03T15:00"})
+    db.session.expire_all()
+    decision = db.session.scalar(sa.select(TraffickingAssessment))
+    assert (decision.authority.value, decision.decision.value) == ("immigration_service",
+                                                                   "victim")
+    assert db.session.get(Case, case.id).status == CaseStatus.SUPPORT
+    contact.login(people["users"]["contact"].username)
+    assert 'data-stage="met"' in contact.get(f"/cases/{case.reference}").get_data(as_text=True)
+    # The decision ended the process and the 72-hour watch with it: no alert ever fires.
+    frozen_clock.advance(days=5)
+    workflow.run_due_timers()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Alert)) == 0
+
+
+def test_thai_woman_with_a_schengen_permit_is_interviewed_and_assessed_by_cmm(people):
+    contact = people["clients"]["contact"]
+    case = _register(people, given_name="Malai", family_name="Srisuk", nationality="TH",
+                     date_of_birth="1989-11-20", residence_status="lawful", language="tha")
+    assert _open(case, "Task_contact_representative") is None  # an adult
+    _do(contact, _open(case, "Task_interview"), {**INTERVIEW,
+                                                 "organisation_id": people["cmm"].id})
+    _do(contact, _open(case, "Task_send"), {"police": "not_sent"})
+    assessment = _open(case, "Task_assess_cmm")
+    assert assessment.lane == "CMM"
+    _do(people["clients"]["coordinator"], assessment, ASSESSMENT)
+    decision = db.session.scalar(sa.select(TraffickingAssessment))
+    assert decision.authority.value == "cmm" and decision.decision.value == "victim"
+    html = contact.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "She was recruited" not in html  # the account stays in the 1a form
+    interview = db.session.scalar(sa.select(Interview))
+    form_1a = contact.get(f"/cases/{case.reference}/interviews/{interview.id}")
+    assert "She was recruited" in form_1a.get_data(as_text=True)
+
+
+def test_a_sixteen_year_old_girl_is_treated_as_a_child(people):
+    contact = people["clients"]["contact"]
+    case = _register(people, given_name="Elena", family_name="Dumitru", nationality="RO",
+                     date_of_birth="2009-09-01", residence_status="none")
+    assert _open(case, "Task_interview") is None  # not before the representative is contacted
+    _do(contact, _open(case, "Task_contact_representative"), {
+        "contacted": "representative", "contact_name": "Lise Holm",
+        "contacted_at": "2026-03-02T08:30"})
+    _do(contact, _open(case, "Task_interview"), {**INTERVIEW, "means_indicators": [],
+                                                 "organisation_id": people["cmm"].id})
+    _do(contact, _open(case, "Task_send"), {"police": "not_sent",
+                                            "presented_at": "2026-03-02T12:00"})
+    assessment = _open(case, "Task_assess_us")
+    officer = people["clients"]["immigration"]
+    _do(officer, assessment, {**ASSESSMENT, "means_established": "not_applicable"})
+    assert db.session.scalar(sa.select(TraffickingAssessment.decision)).value == "victim"
+
+
+def test_means_can_be_left_out_only_for_a_child(people):
+    contact = people["clients"]["contact"]
+    case = _register(people, given_name="Malai", family_name="Srisuk",
+                     date_of_birth="1989-11-20")
+    _do(contact, _open(case, "Task_interview"), {**INTERVIEW,
+                                                 "organisation_id": people["cmm"].id})
+    _do(contact, _open(case, "Task_send"), {"police": "not_sent"})
+    response = _do(people["clients"]["coordinator"], _open(case, "Task_assess_cmm"),
+                   {**ASSESSMENT, "means_established": "not_applicable"}, expect=200)
+    assert 'id="means_established-error"' in response.get_data(as_text=True)
+
+
+def test_the_1a_goes_to_the_police_only_with_consent(people):
+    contact = people["clients"]["contact"]
+    case = _register(people, given_name="Malai", family_name="Srisuk",
+                     date_of_birth="1989-11-20")
+    _do(contact, _open(case, "Task_interview"), {
+        **INTERVIEW, "police_consent": "no", "police_consent_at": "",
+        "organisation_id": people["cmm"].id})
+    response = _do(contact, _open(case, "Task_send"), {
+        "police": "sent", "police_recipient": "Københavns Politi",
+        "sent_at": "2026-03-02T13:00"}, expect=200)
+    assert "has not consented" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PoliceDisclosure)) == 0
+
+
+def test_overruling_cmm_needs_weighty_reasons(people):
+    contact = people["clients"]["contact"]
+    case = _register(people, given_name="Mihai", residence_status="none",
+                     estimated_age="30", gender="male")
+    _do(contact, _open(case, "Task_interview"), {**INTERVIEW,
+                                                 "organisation_id": people["cmm"].id})
+    _do(contact, _open(case, "Task_send"), {"police": "not_sent",
+                                            "presented_at": "2026-03-02T12:00"})
+    officer = people["clients"]["immigration"]
+    no = {**ASSESSMENT, "decision": "not_victim", "reasons": "Not current."}
+    response = _do(officer, _open(case, "Task_assess_us"), no, expect=200)
+    assert 'id="weighty_reasons-error"' in response.get_data(as_text=True)
+    _do(officer, _open(case, "Task_assess_us"), {**no, "weighty_reasons": "Documented "
+                                                  "evidence that the person left freely."})
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status == CaseStatus.CLOSED
+
+
+def test_72_hours_pass_without_a_decision(people, frozen_clock, make_client):
+    case = _register(people, given_name="Mihai", residence_status="none", estimated_age="30",
+                     gender="male", is_detained="y", detained_at="2026-03-02T06:30")
+    # The clock starts at 09:00 UTC; detained at 05:30 UTC, so the deadline is 3 days on at
+    # 05:30 UTC: 24 hours left at +44.5 h, 6 hours left at +62.5 h, passed at +68.5 h.
+    for hours, kinds in ((44, []), (1, ["detention_24h_left"]),
+                         (18, ["detention_24h_left", "detention_6h_left"]),
+                         (6, ["detention_24h_left", "detention_6h_left",
+                              "detention_deadline_missed"])):
+        frozen_clock.advance(hours=hours)
+        workflow.run_due_timers()
+        db.session.expire_all()
+        assert sorted(db.session.scalars(sa.select(Alert.kind))) == sorted(kinds)
+    coordinator = make_client()
+    coordinator.login(people["users"]["coordinator"].username)
+    dashboard = coordinator.get("/").get_data(as_text=True)
+    assert "the 72 hours have passed" in dashboard
+    page = coordinator.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert 'data-stage="missed"' in page
+    assert "Overdue" in coordinator.get("/tasks").get_data(as_text=True)
+
+
+def test_likely_earlier_records_are_shown_and_can_be_linked(people):
+    contact = people["clients"]["contact"]
+    first = _register(people, given_name="Malai", family_name="Srisuk", nationality="TH",
+                      date_of_birth="1989-11-20")
+    again = {**REFERRAL, "interview_organisation_id": people["cmm"].id, "given_name": "malai",
+             "family_name": "SRISUK", "date_of_birth": "1989-11-20", "nationality": "TH"}
+    page = contact.post("/cases/new", again).get_data(as_text=True)
+    assert "Likely earlier records" in page and first.reference in page
+    person_id = db.session.get(Case, first.id).person_id
+    assert contact.post("/cases/new", {**again, "link_person": str(person_id)}
+                        ).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(
+        Case.person_id == person_id)) == 2
+
+
+def test_a_hotline_call_can_lead_to_no_case(people):
+    response = people["clients"]["contact"].post("/cases/new", {
+        **REFERRAL, "channel": "hotline", "given_name": "Unknown", "no_case": "y",
+        "interview_organisation_id": people["cmm"].id})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
