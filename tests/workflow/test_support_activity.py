@@ -148,3 +148,23 @@ def test_the_sweep_loads_only_due_instances(world, frozen_clock):
     assert workflow.run_due_timers() == 1
     db.session.commit()
     assert workflow.run_due_timers() == 0  # the alert fired once; no timer left waiting
+
+
+def test_one_broken_instance_does_not_hold_up_the_sweep(world, frozen_clock, caplog):
+    from tests.factories import run_support_activity
+
+    first = make_case(given_name="First")
+    second = make_case(given_name="Second")
+    coordinator = world["people"]["coordinator"]
+    broken = run_support_activity(first, coordinator, world["reden"])
+    run_support_activity(second, coordinator, world["reden"])
+    db.session.execute(sa.update(WorkflowInstance).where(WorkflowInstance.id == broken.id)
+                       .values(serialized="{not json"))
+    db.session.commit()
+    frozen_clock.advance(days=10)
+    assert workflow.run_due_timers() == 1  # the healthy one
+    db.session.expire_all()
+    alerts = list(db.session.scalars(sa.select(Alert.case_id)))
+    assert alerts == [second.id]
+    assert any("instance" in r.getMessage() and "failed" in r.getMessage()
+               for r in caplog.records)

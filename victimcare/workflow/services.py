@@ -110,7 +110,7 @@ def start(process_key: str, case: Case, actor: User | None, data: dict | None = 
     instance = WorkflowInstance(
         case_id=case.id, process_key=process_key,
         process_version=_current_version(definition), serialized=engine.dump(workflow),
-        serializer_version=engine.SERIALIZER_VERSION)
+        serializer_version=engine.SERIALIZER_VERSION, **_state(workflow))
     db.session.add(instance)
     db.session.flush()
     _event(case.id, actor, "process_started", process_key, process_key)
@@ -120,11 +120,21 @@ def start(process_key: str, case: Case, actor: User | None, data: dict | None = 
     return instance
 
 
+def _state(workflow) -> dict:
+    """The columns that project a workflow's state: next timer, status, completion."""
+    finished = engine.is_completed(workflow)
+    return {"next_timer_due_at": None if finished else engine.next_timer_due(workflow),
+            "status": InstanceStatus.COMPLETED if finished else InstanceStatus.RUNNING,
+            "completed_at": clock.now() if finished else None}
+
+
 def _save(instance: WorkflowInstance, workflow) -> None:
-    """Write the instance if nobody saved it since we loaded it; else TaskConflictError."""
+    """Write the instance (and its projected state) if nobody saved it since we loaded it;
+    else TaskConflictError. One UPDATE."""
     conflict = TaskConflictError()
     values = {"serialized": engine.dump(workflow), "version": instance.version + 1,
-              "updated_at": clock.now(), "serializer_version": engine.SERIALIZER_VERSION}
+              "updated_at": clock.now(), "serializer_version": engine.SERIALIZER_VERSION,
+              **_state(workflow)}
     try:
         result = db.session.execute(
             sa.update(WorkflowInstance)
@@ -172,25 +182,13 @@ def _after_step(instance, workflow, definition, calls, actor) -> None:
             row.due_at = task.due_at
     for operation, params in calls:
         _apply_service_call(instance, operation, params)
-    due = engine.next_timer_due(workflow)
-    finished = engine.is_completed(workflow)
-    db.session.execute(sa.update(WorkflowInstance).where(WorkflowInstance.id == instance.id)
-                       .values(next_timer_due_at=None if finished else due,
-                               status=InstanceStatus.COMPLETED if finished
-                               else InstanceStatus.RUNNING,
-                               completed_at=clock.now() if finished else None)
-                       .execution_options(synchronize_session=False))
-    if finished:
+    if instance.status == InstanceStatus.COMPLETED:  # as just saved
         _event(instance.case_id, actor, "process_completed", instance.process_key,
                instance.process_key)
         db.session.execute(sa.update(Alert).where(Alert.instance_id == instance.id,
                                                   Alert.resolved_at.is_(None))
                            .values(resolved_at=clock.now(), resolved_by_id=getattr(actor, "id",
                                                                                    None)))
-    for name, value in (("next_timer_due_at", None if finished else due),
-                        ("status", InstanceStatus.COMPLETED if finished
-                         else InstanceStatus.RUNNING)):
-        set_committed_value(instance, name, value)
 
 
 def _apply_service_call(instance, operation: str, params: dict) -> None:
@@ -396,9 +394,10 @@ def draft_for(task: WorkflowTask, user: User) -> TaskDraft | None:
 
 
 def run_due_timers(limit: int = 1000, batch: int = 50) -> int:
-    """Fire every timer that is due. Instances are advanced in batches, one transaction per
-    batch and a savepoint per instance, so one that fails (or changed meanwhile) is left for
-    the next tick without holding up the others. Returns the instances advanced."""
+    """Fire every timer that is due, a batch of instances per transaction. If anything in a
+    batch fails (or an instance changed meanwhile), the batch is rolled back and its
+    instances are advanced one by one, so one bad instance never holds up the others; it is
+    logged and left for the next tick. Returns the instances advanced."""
     now = clock.now()
     ids = list(db.session.scalars(sa.select(WorkflowInstance.id).where(
         WorkflowInstance.next_timer_due_at <= now,
@@ -407,22 +406,37 @@ def run_due_timers(limit: int = 1000, batch: int = 50) -> int:
     db.session.commit()
     done = 0
     for start in range(0, len(ids), batch):
-        with db.transaction():
-            instances = db.session.scalars(sa.select(WorkflowInstance).where(
-                WorkflowInstance.id.in_(ids[start:start + batch])).with_for_update())
-            for instance in instances:
+        chunk = ids[start:start + batch]
+        try:
+            with db.transaction():
+                for instance in _locked_instances(chunk):
+                    _advance(instance)
+            done += len(chunk)
+        except Exception:
+            logger.warning("timer sweep: a batch failed; advancing its instances one by one")
+            for instance_id in chunk:
                 try:
-                    with db.session.begin_nested():
-                        definition = _definition_for(instance)
-                        workflow = engine.load(instance.serialized, definition)
-                        calls = engine.run_engine(workflow)
-                        _save(instance, workflow)
-                        _after_step(instance, workflow, definition, calls, None)
+                    with db.transaction():
+                        for instance in _locked_instances([instance_id]):
+                            _advance(instance)
                     done += 1
                 except Exception:
                     logger.exception("timer sweep: instance %s failed; next tick retries",
-                                     instance.id)
+                                     instance_id)
     return done
+
+
+def _locked_instances(ids: list[int]):
+    return db.session.scalars(sa.select(WorkflowInstance).where(
+        WorkflowInstance.id.in_(ids)).order_by(WorkflowInstance.id).with_for_update())
+
+
+def _advance(instance: WorkflowInstance) -> None:
+    definition = _definition_for(instance)
+    workflow = engine.load(instance.serialized, definition)
+    calls = engine.run_engine(workflow)
+    _save(instance, workflow)
+    _after_step(instance, workflow, definition, calls, None)
 
 
 # --- changing a process ----------------------------------------------------------------
