@@ -63,3 +63,19 @@ def test_page_titles_are_plain_and_short(client):
         html = client.get(url, follow_redirects=True).get_data(as_text=True)
         title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
         assert "<" not in title and "csrf" not in title and len(title) < 80, (url, title[:100])
+
+
+def test_form_fields_carry_no_stray_none_attributes(client, make_client):
+    """WTForms writes a None attribute as the text "None" (aria-invalid="None" reads as
+    invalid to a screen reader): the field macro must leave such attributes out."""
+    from tests.factories import make_user
+    from victimcare.accounts.models import Role
+
+    client.login(make_user(Role.CMM_CONTACT_PERSON).username)
+    admin = make_client()
+    admin.login(make_user(Role.ADMIN).username)
+    for who, url in ((client, "/cases/new"), (client, "/account/password"),
+                     (admin, "/admin/users/new"), (admin, "/admin/organisations/new")):
+        html = who.get(url).get_data(as_text=True)
+        assert '="None"' not in html, url
+        assert 'aria-invalid' not in html, url  # nothing is invalid yet

@@ -117,6 +117,7 @@ def layout_context() -> dict:
         EVENT_KINDS,
         LANE_TITLES,
         PROCESS_TITLES,
+        SEVERE_ALERTS,
         TASK_TITLES,
         title,
     )
@@ -136,6 +137,7 @@ def layout_context() -> dict:
         "process_title": lambda key: title(PROCESS_TITLES, key),
         "event_kind": lambda kind: title(EVENT_KINDS, kind),
         "alert_title": lambda kind: title(ALERT_TITLES, kind),
+        "severe_alert": lambda kind: kind in SEVERE_ALERTS,
         "nav": {
             "cases": policy.may_call(user, "cases.list_cases"),
             "tasks": policy.may_call(user, "tasks.inbox"),

@@ -100,9 +100,9 @@ def test_detained_romanian_from_a_joint_inspection_decided_within_72_hours(peopl
                              "purpose_indicators": ["forced_labour"]})
     send = _open(case, "Task_send")
     _do(contact, send, {"police": "sent", "police_recipient": "Sydøstjyllands Politi",
-                        "sent_at": "2026-03-02T13:00"}, expect=200)  # not yet presented
+                        "sent_at": "2026-03-02T09:50"}, expect=200)  # not yet presented
     _do(contact, send, {"police": "sent", "police_recipient": "Sydøstjyllands Politi",
-                        "sent_at": "2026-03-02T13:00", "presented_at": "2026-03-02T14:00"})
+                        "sent_at": "2026-03-02T09:50", "presented_at": "2026-03-02T09:55"})
     assert db.session.scalar(sa.select(PoliceDisclosure.recipient)) == "Sydøstjyllands Politi"
     assessment = _open(case, "Task_assess_us")
     assert assessment.lane == "Immigration Service"
@@ -155,7 +155,7 @@ def test_a_sixteen_year_old_girl_is_treated_as_a_child(people):
     _do(contact, _open(case, "Task_interview"), {**INTERVIEW, "means_indicators": [],
                                                  "organisation_id": people["cmm"].id})
     _do(contact, _open(case, "Task_send"), {"police": "not_sent",
-                                            "presented_at": "2026-03-02T12:00"})
+                                            "presented_at": "2026-03-02T09:55"})
     assessment = _open(case, "Task_assess_us")
     officer = people["clients"]["immigration"]
     _do(officer, assessment, {**ASSESSMENT, "means_established": "not_applicable"})
@@ -183,7 +183,7 @@ def test_the_1a_goes_to_the_police_only_with_consent(people):
         "organisation_id": people["cmm"].id})
     response = _do(contact, _open(case, "Task_send"), {
         "police": "sent", "police_recipient": "Københavns Politi",
-        "sent_at": "2026-03-02T13:00"}, expect=200)
+        "sent_at": "2026-03-02T09:50"}, expect=200)
     assert "has not consented" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PoliceDisclosure)) == 0
 
@@ -195,7 +195,7 @@ def test_overruling_cmm_needs_weighty_reasons(people):
     _do(contact, _open(case, "Task_interview"), {**INTERVIEW,
                                                  "organisation_id": people["cmm"].id})
     _do(contact, _open(case, "Task_send"), {"police": "not_sent",
-                                            "presented_at": "2026-03-02T12:00"})
+                                            "presented_at": "2026-03-02T09:55"})
     officer = people["clients"]["immigration"]
     no = {**ASSESSMENT, "decision": "not_victim", "reasons": "Not current."}
     response = _do(officer, _open(case, "Task_assess_us"), no, expect=200)

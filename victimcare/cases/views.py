@@ -37,6 +37,7 @@ def show_case(reference: str):
 
     return render_template(
         "cases/show.html", case=case, ident=identification.identification_of(case),
+        is_child=identification.is_child(case.person),
         labels=identification_labels,
         can_view_audit=policy.can_view_case_audit(current_user, case),
         timeline=workflow.case_timeline(case.id), describe_data=describe_data,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pycountry
@@ -20,9 +20,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from victimcare import clock
 from victimcare.accounts.models import Organisation, OrganisationKind
 from victimcare.extensions import db
 from victimcare.forms import NoControlCharacters
@@ -50,9 +58,17 @@ def _long_text(label, required=False):
                                             NoControlCharacters(multiline=True)])
 
 
+def _not_in_the_future(form, field):
+    """A time that has happened: no later than now (a few minutes' slack for clocks)."""
+    if field.data and field.data.replace(tzinfo=COPENHAGEN) > clock.now() + timedelta(
+            minutes=5):
+        raise ValidationError(_l("This time is in the future. Give the time it happened."))
+
+
 def _when(label, required=True):
     return DateTimeLocalField(label, format="%Y-%m-%dT%H:%M", validators=[
-        InputRequired(_l("Give a date and time.")) if required else Optional()])
+        InputRequired(_l("Give a date and time.")) if required else Optional(),
+        _not_in_the_future])
 
 
 def _finding(label):

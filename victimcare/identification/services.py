@@ -105,7 +105,7 @@ def register_referral(actor: User, data: dict, person: Person | None = None) -> 
         if organisation is not None and organisation.kind == OrganisationKind.NGO else None,
         # What an NGO interviewer is shown of the case (their task's context).
         "first_name": person.minimal_name, "language": person.language,
-        "place": referral.place,
+        "referral_place": referral.place,
     }
     from victimcare.workflow import services as workflow
 
@@ -242,6 +242,14 @@ def _cmm_identified_victim(case_id: int) -> bool:
 # --- reading ---------------------------------------------------------------------------
 
 
+def is_child(person: Person) -> bool:
+    """Treated as a child? Only for a person whose age has been recorded at a referral."""
+    if person.gender is None and person.estimated_age is None and person.date_of_birth is None:
+        return False  # no referral recorded the person yet
+    return rules.is_child(person.date_of_birth, person.estimated_age, person.age_in_doubt,
+                          clock.now().date())
+
+
 def identification_of(case: Case) -> dict:
     referral = db.session.scalar(sa.select(Referral).where(Referral.case_id == case.id)
                                  .order_by(Referral.id).limit(1))
@@ -251,7 +259,7 @@ def identification_of(case: Case) -> dict:
     clock_view = None
     if referral is not None and referral.detained_at is not None:
         deadline = rules.decision_deadline(referral.detained_at)
-        decided_at = assessment.created_at if assessment else None
+        decided_at = assessment.decided_at if assessment else None
         clock_view = {"deadline": deadline,
                       "hours_left": rules.hours_left(deadline, clock.now()),
                       "stage": rules.deadline_stage(deadline, clock.now(), decided_at)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from victimcare.accounts import policy
@@ -79,4 +79,4 @@ def show_interview(reference: str, interview_id: int):
         audit.record(current_user, "interview.viewed", "interview", interview.id,
                      case_id=case.id)
     return render_template("identification/interview.html", case=case, interview=interview,
-                           labels=labels, print_view=request.args.get("print") == "1")
+                           labels=labels)

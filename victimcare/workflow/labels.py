@@ -83,6 +83,10 @@ EVENT_KINDS = {
     "process_migrated": _l("Moved to a new version of the process"),
 }
 
+#: Alerts shown in red: a deadline has passed or is hours away.
+SEVERE_ALERTS = frozenset({"activity_overdue", "detention_6h_left",
+                           "detention_deadline_missed"})
+
 ALERT_TITLES = {
     "activity_overdue": _l("A support activity is past its due time"),
     "detention_24h_left": _l("Detained person: 24 hours left of the 72"),
@@ -98,10 +102,14 @@ def title(mapping: dict, key: str) -> str:
 
 #: Value labels other modules register: data key -> [(code, label)].
 VALUE_LABELS: dict[str, list] = {}
+#: Labels of process data shown on task pages (context keys), registered by modules.
+FIELD_LABELS: dict[str, object] = {}
 
 
 def field_label(key: str) -> str:
     """The label of a stored field: as registered, else the label of the form field."""
+    if key in FIELD_LABELS:
+        return str(FIELD_LABELS[key])
     for spec in TASK_FORMS.values():
         if spec.labels and key in spec.labels():
             return str(spec.labels()[key])

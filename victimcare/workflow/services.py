@@ -194,6 +194,10 @@ def _after_step(instance, workflow, definition, calls, actor) -> None:
 def _apply_service_call(instance, operation: str, params: dict) -> None:
     if operation != "raise_alert":
         raise engine.ProcessDefinitionError(f"unknown service operation {operation!r}")
+    # The newest alert of a process supersedes its earlier ones (6 hours left replaces 24).
+    db.session.execute(sa.update(Alert).where(Alert.instance_id == instance.id,
+                                              Alert.resolved_at.is_(None))
+                       .values(resolved_at=clock.now()))
     db.session.add(Alert(case_id=instance.case_id, instance_id=instance.id,
                          kind=str(params["kind"]), lane=str(params.get("lane", "CMM"))))
     _event(instance.case_id, None, "alert", instance.process_key, str(params["kind"]))
@@ -490,7 +494,7 @@ def open_alerts_for(user: User) -> list[tuple[Alert, str]]:
     stmt = (sa.select(Alert, Case.reference).join(Case, Case.id == Alert.case_id)
             .where(Alert.resolved_at.is_(None), Alert.lane.in_(lanes))
             .where(Case.id.in_(policy.visible_cases(user).with_only_columns(Case.id)))
-            .order_by(Alert.raised_at.desc()).limit(100))
+            .order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(100))
     return [(alert, reference) for alert, reference in db.session.execute(stmt)]
 
 
