@@ -16,12 +16,17 @@ in the same process as the live server; the forms take Copenhagen time.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from victimcare.demo import DEMO_PASSWORD
+from tests.browser.pages import (
+    complete_task,
+    log_in,
+    log_in_in_english,
+    open_task_from_inbox,
+    save_screenshot,
+)
 from victimcare.workflow import services as workflow
 
 pytestmark = pytest.mark.browser
@@ -38,26 +43,10 @@ ASSESS_CMM = "Trafficking assessment by CMM"
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.locator("form[action='/login'] button[type=submit]").click()
-    expect(page.get_by_test_id("current-user")).to_be_visible()
 
 
-def log_in_in_english(page: Page, base_url: str, username: str) -> None:
-    """Log in and switch to English (stored on the account, so later log-ins keep it)."""
-    log_in(page, base_url, username)
-    if page.locator("html").get_attribute("lang") != "en":
-        page.locator("header form.locale-switch button[value='en']").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def save_screenshot(screenshot, page: Page, label: str) -> Path:
-    """The fixture names the file after the test; keep several by adding a label."""
-    path = screenshot(page)
-    return path.replace(path.with_name(f"{path.stem}-{label}{path.suffix}"))
 
 
 def pick(page: Page, name: str, *labels: str) -> None:
@@ -125,20 +114,8 @@ def case_task_rows(page: Page, base_url: str, reference: str):
     return page.get_by_test_id("task-row").filter(has_text=reference)
 
 
-def open_task_from_inbox(page: Page, base_url: str, reference: str, title: str) -> None:
-    row = case_task_rows(page, base_url, reference).filter(has_text=title)
-    expect(row).to_have_count(1)
-    row.locator("a[href^='/tasks/']").click()
-    expect(page.locator("main h1")).to_have_text(title)
-    expect(page.locator("main dl.task-facts")).to_contain_text(reference)
 
 
-def complete_task(page: Page) -> None:
-    """Press "Complete the task"; a valid form lands back in the task list with a success
-    message (a refused one stays on the task page with its errors)."""
-    page.locator("main form button[name=action][value=complete]").click()
-    page.wait_for_url("**/tasks")
-    expect(page.locator("main .flash-success")).to_have_text("Saved. The task is done.")
 
 
 def refused(page: Page, field: str, message: str) -> None:

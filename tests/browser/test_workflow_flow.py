@@ -14,12 +14,17 @@ ids, hrefs and ``data-*`` attributes. The app's clock is frozen at 2026-03-02 09
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from victimcare.demo import DEMO_PASSWORD
+from tests.browser.pages import (
+    complete_task,
+    log_in,
+    log_out,
+    open_task_from_inbox,
+    save_screenshot,
+    switch_to_english,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,28 +46,12 @@ CARRY_OUT = "Carry out the support activity"
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    page.locator("form[action='/login'] button[type=submit]").click()
-    expect(page.get_by_test_id("current-user")).to_be_visible()
 
 
-def log_out(page: Page) -> None:
-    page.locator("header form[action='/logout'] button").click()
-    expect(page.get_by_test_id("current-user")).to_have_count(0)
 
 
-def switch_to_english(page: Page) -> None:
-    page.locator("header form.locale-switch button[value='en']").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def save_screenshot(screenshot, page: Page, label: str) -> Path:
-    """The fixture names the file after the test; keep several by adding a label."""
-    path = screenshot(page)
-    return path.replace(path.with_name(f"{path.stem}-{label}{path.suffix}"))
 
 
 def element(page: Page, bpmn_id: str) -> Locator:
@@ -74,21 +63,8 @@ def expect_states(page: Page, **states: str) -> None:
         expect(element(page, bpmn_id)).to_have_attribute("data-state", state)
 
 
-def open_task_from_inbox(page: Page, base_url: str, reference: str, title: str) -> None:
-    page.goto(f"{base_url}/tasks")
-    row = page.get_by_test_id("task-row").filter(has_text=reference).filter(has_text=title)
-    expect(row).to_have_count(1)
-    row.locator("a[href^='/tasks/']").click()
-    expect(page.locator("main h1")).to_have_text(title)
-    expect(page.locator("main dl.facts").first).to_contain_text(reference)
 
 
-def complete_task(page: Page) -> None:
-    """Press "Complete the task"; a valid form lands back in the task list with a success
-    message (a refused one stays on the task page with its errors)."""
-    page.locator("main form button[name=action][value=complete]").click()
-    page.wait_for_url("**/tasks")
-    expect(page.locator("main .flash-success")).to_be_visible()
 
 
 def history_entry(page: Page, title: str) -> Locator:
