@@ -88,8 +88,69 @@ def seed() -> int:
             for description, ngo, due_in_days in activities:
                 _support_activity(case, coordinator, orgs[ngo], description, due_in_days)
             created += 1
+        created += _identification_cases(orgs["Center mod Menneskehandel (CMM)"])
     # Activities already past their due time raise their alerts now.
     workflow.run_due_timers()
+    return created
+
+
+def _identification_cases(cmm) -> int:
+    """Cases at each stage of identification (workflows/identification.bpmn)."""
+    from victimcare.identification import services as identification
+
+    contact = accounts.find_user("contact")
+    now = clock.now()
+    local = lambda moment: moment.isoformat()  # noqa: E731 - aware UTC ISO times
+    referral = {"channel": "outreach", "place": "Copenhagen", "region": "capital",
+                "occurred_at": local(now - timedelta(hours=3)),
+                "interview_organisation_id": cmm.id}
+    people = [
+        # Detained 20 hours ago at a joint inspection: the 72-hour clock is running.
+        ("Andrei", "Popa", {**referral, "referrer": "labour_inspection",
+                            "channel": "joint_inspection", "place": "Building site, Aarhus",
+                            "region": "central_jutland", "suspected_exploitation":
+                            "forced_labour", "is_detained": True,
+                            "detained_at": local(now - timedelta(hours=20)),
+                            "police_notified": True, "cmm_notified": True, "gender": "male",
+                            "nationality": "RO", "language": "ron", "estimated_age": 29,
+                            "residence_status": "none"}, 0),
+        # A girl of 15: the representative must be contacted before the interview.
+        ("Sofia", "Marin", {**referral, "referrer": "red_cross",
+                            "suspected_exploitation": "criminal_acts", "gender": "female",
+                            "nationality": "BG", "language": "bul",
+                            "date_of_birth": date(now.year - 15, 1, 10),
+                            "residence_status": "none"}, 0),
+        # Interviewed and not sent to the police (no consent): waiting for CMM's assessment.
+        ("Grace", "Mensah", {**referral, "referrer": "ngo_action_plan",
+                             "suspected_exploitation": "prostitution", "gender": "female",
+                             "nationality": "GH", "language": "eng",
+                             "date_of_birth": date(1996, 6, 3), "residence_status": "lawful"},
+         2),
+    ]
+    created = 0
+    for given, family, data, steps in people:
+        if db.session.scalar(sa.select(Person.id).where(Person.given_name == given,
+                                                        Person.family_name == family)):
+            continue
+        record = identification.register_referral(
+            contact, {**data, "given_name": given, "family_name": family})
+        for name, answers in [("Task_interview", {
+                "held_at": local(now - timedelta(hours=2)), "place": "CMM, Copenhagen",
+                "organisation_id": cmm.id, "interpreter": "", "language": data["language"],
+                "account": "Came to Denmark with a promise of work; her passport was taken.",
+                "act_indicators": ["recruitment", "transport"],
+                "means_indicators": ["deception"], "purpose_indicators": ["prostitution"],
+                "trafficker_contact": "yes", "debt_demanded": "yes", "pending_threats": "doubt",
+                "recommendation": "yes", "recommendation_reasons": "All three elements.",
+                "police_consent": False, "police_consent_at": None,
+                "another_interview": False}),
+                ("Task_send", {"police": "not_sent", "police_recipient": "",
+                               "sent_at": None, "presented_at": None})][:steps]:
+            task = db.session.scalar(sa.select(WorkflowTask).where(
+                WorkflowTask.case_id == record.case.id, WorkflowTask.task_name == name,
+                WorkflowTask.state == TaskState.READY))
+            workflow.complete_task(task, contact, answers, uuid.uuid4().hex)
+        created += 1
     return created
 
 

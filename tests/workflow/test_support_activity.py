@@ -168,3 +168,15 @@ def test_one_broken_instance_does_not_hold_up_the_sweep(world, frozen_clock, cap
     assert alerts == [second.id]
     assert any("instance" in r.getMessage() and "failed" in r.getMessage()
                for r in caplog.records)
+
+
+def test_a_task_that_opens_after_its_deadline_is_overdue_at_once(world, frozen_clock):
+    from tests.factories import run_support_activity
+
+    late = make_case(given_name="Late")
+    run_support_activity(late, world["people"]["coordinator"], world["reden"],
+                         due_at="2026-03-01T10:00:00+00:00")  # approved after the due date
+    task = open_task(late, "Task_carry_out")
+    assert task.due_at.isoformat() == "2026-03-01T10:00:00+00:00"
+    assert db.session.scalar(sa.select(Alert.kind).where(Alert.case_id == late.id)) == \
+        "activity_overdue"

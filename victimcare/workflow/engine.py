@@ -326,7 +326,9 @@ def _boundary_due(task) -> datetime | None:
         if sibling is task or event is None or type(event).__name__ not in TIMER_TYPES:
             continue
         value = sibling.internal_data.get("event_value")
-        if sibling.state == TaskState.WAITING and isinstance(value, str):
+        # A timer that already fired (the task opened after its deadline) still gives it.
+        if sibling.state in (TaskState.WAITING, TaskState.READY, TaskState.COMPLETED) \
+                and isinstance(value, str):
             due.append(_plain(TimerEventDefinition.parse_time_or_duration(value)))
     return min(due, default=None)
 
