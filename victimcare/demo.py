@@ -106,7 +106,7 @@ def _identification_cases(cmm) -> int:
                 "interview_organisation_id": cmm.id}
     people = [
         # Detained 20 hours ago at a joint inspection: the 72-hour clock is running.
-        ("Andrei", "Popa", {**referral, "referrer": "labour_inspection",
+        ("Vasile", "Stan", {**referral, "referrer": "labour_inspection",
                             "channel": "joint_inspection", "place": "Building site, Aarhus",
                             "region": "central_jutland", "suspected_exploitation":
                             "forced_labour", "is_detained": True,
