@@ -220,11 +220,12 @@ def _end_assignment(task: WorkflowTask) -> None:
 # --- tasks -------------------------------------------------------------------------------
 
 
-def may_work_on(user: User, task: WorkflowTask) -> bool:
+def may_work_on(user: User, task: WorkflowTask, ignore_assignment: bool = False) -> bool:
     """Lane and organisation decide; a task assigned to someone else is theirs."""
     if task.state != TaskState.READY:
         return False
-    if task.assigned_user_id is not None and task.assigned_user_id != user.id:
+    if (not ignore_assignment and task.assigned_user_id is not None
+            and task.assigned_user_id != user.id):
         return user.role == Role.CMM_COORDINATOR and task.lane == "CMM"
     if user.role not in LANE_ROLES.get(task.lane, set()):
         return False
@@ -331,8 +332,7 @@ def release(task: WorkflowTask, user: User) -> None:
 def assign(task: WorkflowTask, coordinator: User, colleague: User) -> None:
     if coordinator.role != Role.CMM_COORDINATOR:
         raise RuleViolation(_("Only a coordinator can assign tasks."))
-    task.assigned_user_id = None
-    if not may_work_on(colleague, task):
+    if not may_work_on(colleague, task, ignore_assignment=True):
         raise RuleViolation(_("%(name)s cannot work on this task.", name=colleague.full_name),
                             field="user_id")
     task.assigned_user_id = colleague.id
@@ -344,15 +344,7 @@ def colleagues_for(task: WorkflowTask) -> list[User]:
     roles = LANE_ROLES.get(task.lane, set())
     users = db.session.scalars(sa.select(User).where(User.is_active.is_(True),
                                                      User.role.in_(roles)).order_by(User.full_name))
-    return [u for u in users if may_work_on_ignoring_assignment(u, task)]
-
-
-def may_work_on_ignoring_assignment(user: User, task: WorkflowTask) -> bool:
-    held, task.assigned_user_id = task.assigned_user_id, None
-    try:
-        return may_work_on(user, task)
-    finally:
-        task.assigned_user_id = held
+    return [u for u in users if may_work_on(u, task, ignore_assignment=True)]
 
 
 # --- drafts ------------------------------------------------------------------------------
