@@ -20,6 +20,7 @@ from victimcare.extensions import db
 from victimcare.forms import NoControlCharacters
 from victimcare.i18n import _l
 from victimcare.workflow.forms import TaskForm, register
+from victimcare.workflow.labels import VALUE_LABELS
 
 NOTES_MAX = 2000
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -86,10 +87,13 @@ def _approval_data(form: ActivityApprovalForm) -> dict:
     return {"approved": form.decision.data == "approve", "reason": form.reason.data or ""}
 
 
+OUTCOMES = [("done", _l("Done")), ("not_done", _l("Could not be done"))]
+VALUE_LABELS.update({"activity_kind": list(ACTIVITY_KINDS.items()), "outcome": OUTCOMES})
+
+
 class ActivityReportForm(FlaskForm):
-    outcome = RadioField(_l("Outcome"), choices=[
-        SelectChoice("done", _l("Done")), SelectChoice("not_done", _l("Could not be done"))],
-        validators=[DataRequired(_l("Choose what happened."))])
+    outcome = RadioField(_l("Outcome"), choices=[SelectChoice(k, v) for k, v in OUTCOMES],
+                         validators=[DataRequired(_l("Choose what happened."))])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=NOTES_MAX),
                                                    NoControlCharacters(multiline=True)])
 

@@ -136,12 +136,6 @@ def describe_value(key: str, value: object) -> str:
             return format_when(datetime.fromisoformat(value))
         except ValueError:
             return value
-    if key == "activity_kind":
-        from victimcare.support.forms import ACTIVITY_KINDS
-
-        return str(ACTIVITY_KINDS.get(value, value))
-    if key == "outcome":
-        return {"done": _("Done"), "not_done": _("Could not be done")}.get(value, str(value))
     if key == "language" and isinstance(value, str):
         from victimcare.i18n import language_name
 

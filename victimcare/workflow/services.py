@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from victimcare import clock
@@ -159,8 +160,7 @@ def _after_step(instance, workflow, definition, calls, actor) -> None:
         WorkflowTask.instance_id == instance.id, WorkflowTask.state == TaskState.READY))}
     for spiff_id, row in rows.items():
         if spiff_id not in ready:  # cancelled by an interrupting timer or a migration
-            row.state = TaskState.CANCELLED
-            _end_assignment(row)
+            _close_task(row, TaskState.CANCELLED)
     for spiff_id, task in ready.items():
         info = definition.user_tasks[task.name]
         row = rows.get(spiff_id)
@@ -209,12 +209,15 @@ def _event(case_id, actor, kind, process_key, name, task_id=None) -> None:
                              process_key=process_key, name=name, task_id=task_id))
 
 
-def _end_assignment(task: WorkflowTask) -> None:
-    if task.organisation_id is None:
-        return
-    db.session.execute(sa.update(CaseAssignment).where(
-        CaseAssignment.task_id == task.id, CaseAssignment.is_active.is_(True))
-        .values(is_active=False, ended_at=clock.now()))
+def _close_task(task: WorkflowTask, state: TaskState) -> None:
+    """A task leaves the inbox (done or cancelled): its organisation's hold on the case ends
+    and the drafts of it go."""
+    task.state = state
+    if task.organisation_id is not None:
+        db.session.execute(sa.update(CaseAssignment).where(
+            CaseAssignment.task_id == task.id, CaseAssignment.is_active.is_(True))
+            .values(is_active=False, ended_at=clock.now()))
+    db.session.execute(sa.delete(TaskDraft).where(TaskDraft.task_id == task.id))
 
 
 # --- tasks -------------------------------------------------------------------------------
@@ -284,13 +287,14 @@ def _may_read_done_task(user: User, task: WorkflowTask) -> bool:
 def complete_task(task: WorkflowTask, actor: User, data: dict, token: str) -> bool:
     """Complete ``task`` with validated ``data``. Returns False if this very submission was
     applied before (a double click): nothing is done twice."""
-    if db.session.scalar(sa.select(WorkflowTask.id).where(
-            WorkflowTask.completion_token == token)) is not None:
-        return False
-    if task.state != TaskState.READY:
-        raise TaskConflictError()
     instance = db.session.scalar(sa.select(WorkflowInstance).where(
         WorkflowInstance.id == task.instance_id).with_for_update())
+    # Under the lock, the task's state is the truth: it may have been completed meanwhile.
+    db.session.refresh(task)
+    if task.state != TaskState.READY:
+        if task.completion_token == token:
+            return False
+        raise TaskConflictError()
     definition = _definition_for(instance)
     workflow = engine.load(instance.serialized, definition)
     task_form = TASK_FORMS[task.form_key]
@@ -302,13 +306,11 @@ def complete_task(task: WorkflowTask, actor: User, data: dict, token: str) -> bo
     if task_form.handler is not None:
         task_form.handler(db.session.get(Case, task.case_id), actor, data, task)
     _save(instance, workflow)
-    task.state = TaskState.COMPLETED
     task.completed_at = clock.now()
     task.completed_by_id = actor.id
     task.completion_token = token
     task.data = task_form.for_history(data)
-    _end_assignment(task)
-    db.session.execute(sa.delete(TaskDraft).where(TaskDraft.task_id == task.id))
+    _close_task(task, TaskState.COMPLETED)
     db.session.flush()
     _event(task.case_id, actor, "task_completed", instance.process_key, task.task_name, task.id)
     _after_step(instance, workflow, definition, calls, actor)
@@ -477,8 +479,10 @@ def instances_not_on_current_version(process_key: str) -> list[int]:
 
 
 def case_timeline(case_id: int) -> list[CaseEvent]:
-    return list(db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case_id)
-                                   .order_by(CaseEvent.occurred_at, CaseEvent.id)))
+    return list(db.session.scalars(
+        sa.select(CaseEvent).where(CaseEvent.case_id == case_id)
+        .options(selectinload(CaseEvent.actor), selectinload(CaseEvent.task))
+        .order_by(CaseEvent.occurred_at, CaseEvent.id)))
 
 
 def open_alerts_for(user: User) -> list[tuple[Alert, str]]:

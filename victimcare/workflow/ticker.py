@@ -28,5 +28,4 @@ def start(app) -> threading.Thread:
 
     thread = threading.Thread(target=loop, name="victimcare-timers", daemon=True)
     thread.start()
-    app.extensions["victimcare.ticker_stop"] = stop
     return thread

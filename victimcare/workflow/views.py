@@ -17,6 +17,7 @@ from victimcare.extensions import db
 from victimcare.i18n import _
 from victimcare.workflow import services
 from victimcare.workflow.forms import TASK_FORMS
+from victimcare.workflow.labels import describe_data
 from victimcare.workflow.models import TaskState
 
 tasks_bp = Blueprint("tasks", __name__, template_folder="templates")
@@ -70,7 +71,7 @@ def show_task(task_id: int):
     case = db.session.get(Case, task.case_id)
     return render_template("workflow/task.html", task=task, case=case, form=form,
                            token=token, draft=draft, task_title=task_title(task.task_name),
-                           context=_context_view(task),
+                           context=describe_data(task.context),
                            colleagues=services.colleagues_for(task)
                            if current_user.role == Role.CMM_COORDINATOR else [],
                            person_name=case.person.minimal_name,
@@ -90,13 +91,6 @@ def _done_task(task):
     if policy.can_view_case(current_user, case):
         return redirect(url_for("cases.show_case", reference=case.reference) + "#history")
     return redirect(url_for("tasks.inbox"))
-
-
-def _context_view(task) -> list[tuple[str, object]]:
-    from victimcare.workflow.labels import describe_value, field_label
-
-    return [(field_label(k), describe_value(k, v)) for k, v in (task.context or {}).items()
-            if v not in (None, "")]
 
 
 def task_title(task_name: str) -> str:
