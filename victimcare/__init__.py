@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from victimcare import clock
 from victimcare.config import Settings
 
 
@@ -51,7 +52,7 @@ def _init_config(app: Flask, settings: Settings) -> None:
         WTF_CSRF_SSL_STRICT=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path).parent / "translations"),
-        BABEL_DEFAULT_TIMEZONE="Europe/Copenhagen",
+        BABEL_DEFAULT_TIMEZONE=clock.LOCAL_ZONE_NAME,
         BABEL_DEFAULT_LOCALE=settings.default_locale,
     )
 

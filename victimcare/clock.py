@@ -7,6 +7,11 @@ Everything that needs the current time calls :func:`now`, so tests can travel in
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+#: Where the people using VictimCare are: times are shown, and typed, in this zone.
+LOCAL_ZONE_NAME = "Europe/Copenhagen"
+LOCAL_ZONE = ZoneInfo(LOCAL_ZONE_NAME)
 
 _frozen: datetime | None = None
 

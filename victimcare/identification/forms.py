@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pycountry
 import sqlalchemy as sa
@@ -38,7 +37,6 @@ from victimcare.i18n import _l
 from victimcare.identification import labels
 from victimcare.identification.models import SHORT_MAX, TEXT_MAX
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 _required = DataRequired(message=_l("This field is required."))
 
 
@@ -60,7 +58,7 @@ def _long_text(label, required=False):
 
 def _not_in_the_future(form, field):
     """A time that has happened: no later than now (a few minutes' slack for clocks)."""
-    if field.data and field.data.replace(tzinfo=COPENHAGEN) > clock.now() + timedelta(
+    if field.data and field.data.replace(tzinfo=clock.LOCAL_ZONE) > clock.now() + timedelta(
             minutes=5):
         raise ValidationError(_l("This time is in the future. Give the time it happened."))
 
@@ -80,7 +78,7 @@ def to_utc(local: datetime | None) -> str | None:
     """A time typed in Copenhagen time, as an aware UTC ISO string."""
     if local is None:
         return None
-    return local.replace(tzinfo=COPENHAGEN).astimezone(UTC).isoformat()
+    return local.replace(tzinfo=clock.LOCAL_ZONE).astimezone(UTC).isoformat()
 
 
 def language_choices() -> list[SelectChoice]:

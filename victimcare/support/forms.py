@@ -7,7 +7,6 @@ shelter; help never depends on the person agreeing to testify.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
@@ -23,7 +22,6 @@ from victimcare.workflow.forms import TaskForm, register
 from victimcare.workflow.labels import VALUE_LABELS
 
 NOTES_MAX = 2000
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 ACTIVITY_KINDS = {
     "health_care": _l("Health care"),
@@ -59,13 +57,13 @@ class ActivityProposalForm(FlaskForm):
         self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in _organisations()]
 
     def validate_due_date(self, field):
-        if field.data and field.data < clock.now().astimezone(COPENHAGEN).date():
+        if field.data and field.data < clock.now().astimezone(clock.LOCAL_ZONE).date():
             raise ValidationError(_l("The date has passed. Choose today or a later date."))
 
 
 def _proposal_data(form: ActivityProposalForm) -> dict:
     # Due at the end of the chosen day, Copenhagen time, stored as UTC.
-    end_of_day = datetime.combine(form.due_date.data, time(23, 59), COPENHAGEN)
+    end_of_day = datetime.combine(form.due_date.data, time(23, 59), clock.LOCAL_ZONE)
     return {"activity_kind": form.activity_kind.data, "description": form.description.data,
             "organisation_id": form.organisation_id.data,
             "due_at": end_of_day.astimezone(UTC).isoformat()}

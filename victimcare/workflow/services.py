@@ -239,8 +239,12 @@ def may_work_on(user: User, task: WorkflowTask, ignore_assignment: bool = False)
     return user.organisation.kind == OrganisationKind.IMMIGRATION_SERVICE
 
 
+def _lanes_of(user: User) -> list[str]:
+    return [lane for lane, roles in LANE_ROLES.items() if user.role in roles]
+
+
 def _inbox_condition(user: User):
-    lanes = [lane for lane, roles in LANE_ROLES.items() if user.role in roles]
+    lanes = _lanes_of(user)
     visible = sa.and_(WorkflowTask.lane.in_(lanes), sa.or_(
         WorkflowTask.assigned_user_id.is_(None), WorkflowTask.assigned_user_id == user.id))
     if "NGO" in lanes:
@@ -486,9 +490,8 @@ def case_timeline(case_id: int) -> list[CaseEvent]:
 
 
 def open_alerts_for(user: User) -> list[tuple[Alert, str]]:
-    lanes = [lane for lane, roles in LANE_ROLES.items() if user.role in roles]
     stmt = (sa.select(Alert, Case.reference).join(Case, Case.id == Alert.case_id)
-            .where(Alert.resolved_at.is_(None), Alert.lane.in_(lanes))
+            .where(Alert.resolved_at.is_(None), Alert.lane.in_(_lanes_of(user)))
             .where(Case.id.in_(policy.visible_cases(user).with_only_columns(Case.id)))
             .order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(100))
     return [(alert, reference) for alert, reference in db.session.execute(stmt)]
