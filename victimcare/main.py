@@ -138,6 +138,7 @@ def layout_context() -> dict:
         "event_kind": lambda kind: title(EVENT_KINDS, kind),
         "alert_title": lambda kind: title(ALERT_TITLES, kind),
         "severe_alert": lambda kind: kind in SEVERE_ALERTS,
+        "may": lambda endpoint: policy.may_call(user, endpoint),
         "nav": {
             "cases": policy.may_call(user, "cases.list_cases"),
             "tasks": policy.may_call(user, "tasks.inbox"),

@@ -50,6 +50,8 @@ EXPECTED = {
     # The interview belongs to the presented case; under the other case's URL it is a 404.
     "identification.show_interview": lambda who, case: case == "presented" and (
         who in {COORDINATOR, CONTACT, IMMIGRATION}),
+    # Recording what went to the police is CMM's (it holds the consent).
+    "identification.new_disclosure": lambda who, case: who in {COORDINATOR, CONTACT},
     "tasks.inbox": lambda who, case: who in CASEWORKERS,
     # Two open tasks: one in the NGO lane for the assigned NGO, one in the CMM lane.
     "tasks.show_task": lambda who, task: who in _TASK_WORKERS[task],

@@ -132,7 +132,6 @@ def fill_interview(page: Page, *, held_at: str, place: str, account: str, acts: 
     """The 1a form, interviewed by CMM; indications of trafficking: Yes."""
     page.locator("#held_at").fill(held_at)
     page.locator("#place").fill(place)
-    page.locator("#organisation_id").select_option(label=CMM)
     page.locator("#interpreter").fill(interpreter)
     if language:
         page.locator("#language").select_option(label=language)
@@ -273,6 +272,18 @@ def test_detained_romanian_man_is_decided_before_the_72_hours_run_out(
     expect(page.locator("main")).not_to_contain_text("His passport was taken")  # 1a only
     save_screenshot(screenshot, page, "4-case-decided")
 
+    # 6b. He consented, so CMM sends the decision to the police too, and records it.
+    page.locator("#identification").get_by_role(
+        "link", name="Record a disclosure to the police").click()
+    expect(page.get_by_test_id("consent")).to_contain_text("consented")
+    pick(page, "document", "Trafficking assessment")
+    page.locator("#recipient").fill("Sydøstjyllands Politi")
+    page.locator("#sent_at").fill("2026-03-03T15:50")
+    save_screenshot(screenshot, page, "4b-disclosure")
+    page.get_by_role("button", name="Record the disclosure").click()
+    expect(page.get_by_test_id("disclosures")).to_contain_text(
+        "Trafficking assessment → Sydøstjyllands Politi")
+
     # 7. An NGO worker with no work on the case cannot open it.
     ngo = new_context().new_page()
     log_in(ngo, live_server, "reden")
@@ -335,9 +346,20 @@ def test_thai_woman_with_a_schengen_permit_is_assessed_by_cmm(page, live_server,
     expect(assessment).to_contain_text("Victim of trafficking")
     expect(assessment).to_contain_text("CMM")
     identification = coordinator.locator("#identification")
-    expect(identification).not_to_contain_text("Sent to the police")
+    expect(identification).to_contain_text("Nothing has been sent to the police.")
     main = coordinator.locator("main")
     expect(main).not_to_contain_text("massage parlour")
+
+    # 6b. Without her consent, neither the 1a nor the assessment can go to the police.
+    identification.get_by_role("link", name="Record a disclosure to the police").click()
+    expect(coordinator.get_by_test_id("no-consent")).to_be_visible()
+    pick(coordinator, "document", "Trafficking assessment")
+    coordinator.locator("#recipient").fill("Københavns Politi")
+    coordinator.locator("#sent_at").fill("2026-03-02T10:05")
+    coordinator.get_by_role("button", name="Record the disclosure").click()
+    expect(field_error(coordinator, "document")).to_contain_text("has not consented")
+    expect(coordinator.locator("#recipient")).to_have_value("Københavns Politi")
+    coordinator.goto(case_url)
 
     # 7. The printable 1a form, from the case page's list of interviews.
     interviews = identification.locator("a[href*='/interviews/']")

@@ -35,15 +35,16 @@ ASSESSMENT = {"decision": "victim", "decided_at": "2026-03-02T10:00", "act_estab
 @pytest.fixture
 def people(app, make_client):
     cmm = make_org("CMM", OrganisationKind.CMM)
-    make_org("AmiAmi", OrganisationKind.NGO)
+    amiami = make_org("AmiAmi", OrganisationKind.NGO)
     users = {"coordinator": make_user(Role.CMM_COORDINATOR, cmm, full_name="Camilla Holm"),
              "contact": make_user(Role.CMM_CONTACT_PERSON, cmm, full_name="Jonas Berg"),
-             "immigration": make_user(Role.IMMIGRATION_OFFICER, full_name="Peter Krogh")}
+             "immigration": make_user(Role.IMMIGRATION_OFFICER, full_name="Peter Krogh"),
+             "ngo": make_user(Role.NGO_WORKER, amiami, full_name="Ida Lund")}
     clients = {}
     for name, user in users.items():
         clients[name] = make_client()
         clients[name].login(user.username)
-    return {"users": users, "clients": clients, "cmm": cmm}
+    return {"users": users, "clients": clients, "cmm": cmm, "amiami": amiami}
 
 
 def _register(people, **fields):
@@ -96,7 +97,6 @@ def test_detained_romanian_from_a_joint_inspection_decided_within_72_hours(peopl
     page = contact.get(f"/cases/{case.reference}").get_data(as_text=True)
     assert 'data-stage="running"' in page
     _do(contact, interview, {**INTERVIEW, "interpreter": "Ana Marin", "language": "ron",
-                             "organisation_id": people["cmm"].id,
                              "purpose_indicators": ["forced_labour"]})
     send = _open(case, "Task_send")
     _do(contact, send, {"police": "sent", "police_recipient": "Sydøstjyllands Politi",
@@ -129,8 +129,7 @@ def test_thai_woman_with_a_schengen_permit_is_interviewed_and_assessed_by_cmm(pe
     case = _register(people, given_name="Malai", family_name="Srisuk", nationality="TH",
                      date_of_birth="1989-11-20", residence_status="lawful", language="tha")
     assert _open(case, "Task_contact_representative") is None  # an adult
-    _do(contact, _open(case, "Task_interview"), {**INTERVIEW,
-                                                 "organisation_id": people["cmm"].id})
+    _do(contact, _open(case, "Task_interview"), {**INTERVIEW})
     _do(contact, _open(case, "Task_send"), {"police": "not_sent"})
     assessment = _open(case, "Task_assess_cmm")
     assert assessment.lane == "CMM"
@@ -152,8 +151,7 @@ def test_a_sixteen_year_old_girl_is_treated_as_a_child(people):
     _do(contact, _open(case, "Task_contact_representative"), {
         "contacted": "representative", "contact_name": "Lise Holm",
         "contacted_at": "2026-03-02T08:30"})
-    _do(contact, _open(case, "Task_interview"), {**INTERVIEW, "means_indicators": [],
-                                                 "organisation_id": people["cmm"].id})
+    _do(contact, _open(case, "Task_interview"), {**INTERVIEW, "means_indicators": []})
     _do(contact, _open(case, "Task_send"), {"police": "not_sent",
                                             "presented_at": "2026-03-02T09:55"})
     assessment = _open(case, "Task_assess_us")
@@ -166,8 +164,7 @@ def test_means_can_be_left_out_only_for_a_child(people):
     contact = people["clients"]["contact"]
     case = _register(people, given_name="Malai", family_name="Srisuk",
                      date_of_birth="1989-11-20")
-    _do(contact, _open(case, "Task_interview"), {**INTERVIEW,
-                                                 "organisation_id": people["cmm"].id})
+    _do(contact, _open(case, "Task_interview"), {**INTERVIEW})
     _do(contact, _open(case, "Task_send"), {"police": "not_sent"})
     response = _do(people["clients"]["coordinator"], _open(case, "Task_assess_cmm"),
                    {**ASSESSMENT, "means_established": "not_applicable"}, expect=200)
@@ -179,8 +176,7 @@ def test_the_1a_goes_to_the_police_only_with_consent(people):
     case = _register(people, given_name="Malai", family_name="Srisuk",
                      date_of_birth="1989-11-20")
     _do(contact, _open(case, "Task_interview"), {
-        **INTERVIEW, "police_consent": "no", "police_consent_at": "",
-        "organisation_id": people["cmm"].id})
+        **INTERVIEW, "police_consent": "no", "police_consent_at": ""})
     response = _do(contact, _open(case, "Task_send"), {
         "police": "sent", "police_recipient": "Københavns Politi",
         "sent_at": "2026-03-02T09:50"}, expect=200)
@@ -192,8 +188,7 @@ def test_overruling_cmm_needs_weighty_reasons(people):
     contact = people["clients"]["contact"]
     case = _register(people, given_name="Mihai", residence_status="none",
                      estimated_age="30", gender="male")
-    _do(contact, _open(case, "Task_interview"), {**INTERVIEW,
-                                                 "organisation_id": people["cmm"].id})
+    _do(contact, _open(case, "Task_interview"), {**INTERVIEW})
     _do(contact, _open(case, "Task_send"), {"police": "not_sent",
                                             "presented_at": "2026-03-02T09:55"})
     officer = people["clients"]["immigration"]
@@ -250,3 +245,81 @@ def test_a_hotline_call_can_lead_to_no_case(people):
         "interview_organisation_id": people["cmm"].id})
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
+
+
+def test_an_ngo_interviews_in_its_own_lane_as_its_own_organisation(people):
+    case = _register(people, given_name="Blessing", family_name="Okafor", nationality="NG",
+                     date_of_birth="1995-04-02", interview_organisation_id=people["amiami"].id)
+    assert _open(case, "Task_interview") is None
+    task = _open(case, "Task_interview_ngo")
+    assert task.lane == "NGO" and task.organisation_id == people["amiami"].id
+    ngo = people["clients"]["ngo"]
+    page = ngo.get(f"/tasks/{task.id}").get_data(as_text=True)
+    # The interviewer's organisation is the task's: nothing to choose, nothing to get wrong.
+    assert 'name="organisation_id"' not in page and "Blessing" in page
+    _do(ngo, task, INTERVIEW)
+    interview = db.session.scalar(sa.select(Interview))
+    assert interview.organisation_id == people["amiami"].id
+    assert interview.interviewer_id == people["users"]["ngo"].id
+    assert ngo.get(f"/cases/{case.reference}").status_code == 404
+    assert ngo.get(f"/cases/{case.reference}/interviews/{interview.id}").status_code == 404
+    history = people["clients"]["contact"].get(f"/cases/{case.reference}")
+    assert "AmiAmi" in history.get_data(as_text=True)
+
+
+def test_a_person_charged_with_an_offence_is_decided_by_the_court(people):
+    contact = people["clients"]["contact"]
+    case = _register(people, given_name="Ioana", family_name="Pavel", nationality="RO",
+                     date_of_birth="1990-01-12", residence_status="charged")
+    _do(contact, _open(case, "Task_interview"), INTERVIEW)
+    _do(contact, _open(case, "Task_send"), {"police": "not_sent"})
+    assert _open(case, "Task_assess_cmm") is None and _open(case, "Task_assess_us") is None
+    court = _open(case, "Task_record_court")
+    assert court.lane == "CMM"  # CMM records the court's decision
+    _do(contact, court, {**ASSESSMENT, "reasons": "The court found the elements proven."})
+    decision = db.session.scalar(sa.select(TraffickingAssessment))
+    assert decision.authority.value == "court" and decision.decision.value == "victim"
+    page = contact.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert 'data-testid="assessment"' in page and "Court" in page
+
+
+def test_the_assessment_goes_to_the_police_only_with_consent_and_is_recorded(people):
+    contact = people["clients"]["contact"]
+    case = _register(people, given_name="Malai", family_name="Srisuk",
+                     date_of_birth="1989-11-20")
+    url = f"/cases/{case.reference}/disclosures/new"
+    assert "There is no assessment yet" in contact.get(url).get_data(as_text=True)
+    early = contact.post(url, {"document": "assessment", "recipient": "Københavns Politi",
+                               "sent_at": "2026-03-02T08:00"})
+    assert early.status_code == 200 and "has not consented" in early.get_data(as_text=True)
+    _do(contact, _open(case, "Task_interview"), INTERVIEW)  # consent at 09:45
+    _do(contact, _open(case, "Task_send"), {"police": "not_sent"})
+    _do(people["clients"]["coordinator"], _open(case, "Task_assess_cmm"), ASSESSMENT)
+    before = contact.post(url, {"document": "assessment", "recipient": "Københavns Politi",
+                                "sent_at": "2026-03-02T09:40"})
+    assert 'id="sent_at-error"' in before.get_data(as_text=True)
+    assert "Københavns Politi" in before.get_data(as_text=True)  # what was typed stays
+    assert contact.post(url, {"document": "assessment", "recipient": "Københavns Politi",
+                              "sent_at": "2026-03-02T09:58"}).status_code == 302
+    disclosure = db.session.scalar(sa.select(PoliceDisclosure))
+    assessment = db.session.scalar(sa.select(TraffickingAssessment))
+    interview = db.session.scalar(sa.select(Interview))
+    assert (disclosure.document, disclosure.assessment_id, disclosure.consent_interview_id) == (
+        "assessment", assessment.id, interview.id)
+    page = contact.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert 'data-testid="disclosures"' in page and "Københavns Politi" in page
+
+
+def test_without_consent_nothing_can_be_disclosed(people):
+    contact = people["clients"]["contact"]
+    case = _register(people, given_name="Malai", family_name="Srisuk",
+                     date_of_birth="1989-11-20")
+    _do(contact, _open(case, "Task_interview"), {**INTERVIEW, "police_consent": "no",
+                                                 "police_consent_at": ""})
+    url = f"/cases/{case.reference}/disclosures/new"
+    assert 'data-testid="no-consent"' in contact.get(url).get_data(as_text=True)
+    response = contact.post(url, {"document": "form_1a", "recipient": "Københavns Politi",
+                                  "sent_at": "2026-03-02T09:58"})
+    assert response.status_code == 200 and 'id="document-error"' in response.get_data(
+        as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PoliceDisclosure)) == 0

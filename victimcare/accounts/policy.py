@@ -53,6 +53,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "cases.case_audit": frozenset({Role.CMM_COORDINATOR}),
     "identification.new_referral": CMM,
     "identification.show_interview": CMM | {Role.IMMIGRATION_OFFICER},
+    "identification.new_disclosure": CMM,
     "tasks.inbox": CASEWORKERS,
     "tasks.show_task": CASEWORKERS,
     "tasks.claim_task": CASEWORKERS,

@@ -74,11 +74,17 @@ def _finding(label):
                       validators=[_required])
 
 
-def to_utc(local: datetime | None) -> str | None:
-    """A time typed in Copenhagen time, as an aware UTC ISO string."""
+def as_utc(local: datetime | None) -> datetime | None:
+    """A time typed in local (Copenhagen) time, as an aware UTC time."""
     if local is None:
         return None
-    return local.replace(tzinfo=clock.LOCAL_ZONE).astimezone(UTC).isoformat()
+    return local.replace(tzinfo=clock.LOCAL_ZONE).astimezone(UTC)
+
+
+def to_utc(local: datetime | None) -> str | None:
+    """The same as an ISO string (for process and task data, which are JSON)."""
+    moment = as_utc(local)
+    return moment.isoformat() if moment is not None else None
 
 
 def language_choices() -> list[SelectChoice]:
@@ -204,8 +210,6 @@ class Form1a(FlaskForm):
 
     held_at = _when(_l("Time of the interview"))
     place = _text(_l("Place"), required=True)
-    organisation_id = SelectField(_l("Interviewing organisation"), coerce=int,
-                                  validators=[InputRequired()])
     interpreter = _text(_l("Interpreter (name, or 'none')"))
     language = SelectField(_l("Interview language"), validators=[Optional()])
     account = _long_text(_l("The person's own account (confidential)"), required=True)
@@ -229,8 +233,6 @@ class Form1a(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation_id.choices = [SelectChoice(o.id, o.name)
-                                        for o in interviewing_organisations()]
         self.language.choices = language_choices()
 
     def validate(self, extra_validators=None) -> bool:
@@ -244,7 +246,7 @@ class Form1a(FlaskForm):
 def form_1a_data(form) -> dict:
     return {
         "held_at": to_utc(form.held_at.data), "place": form.place.data,
-        "organisation_id": form.organisation_id.data, "interpreter": form.interpreter.data,
+        "interpreter": form.interpreter.data,
         "language": form.language.data or None, "account": form.account.data,
         "act_indicators": form.act_indicators.data, "act_notes": form.act_notes.data,
         "means_indicators": form.means_indicators.data, "means_notes": form.means_notes.data,
@@ -283,6 +285,15 @@ class SendForm(FlaskForm):
 def send_data(form) -> dict:
     return {"police": form.police.data, "police_recipient": form.police_recipient.data or "",
             "sent_at": to_utc(form.sent_at.data), "presented_at": to_utc(form.presented_at.data)}
+
+
+class DisclosureForm(FlaskForm):
+    """A 1a form or the assessment sent to the police (outside the 72-hour steps)."""
+
+    document = RadioField(_l("What was sent"), choices=labels.choices(labels.DOCUMENTS),
+                          validators=[_required])
+    recipient = _text(_l("Sent to (police district, person)"), required=True)
+    sent_at = _when(_l("Sent at"))
 
 
 class AssessmentForm(FlaskForm):

@@ -53,6 +53,8 @@ MEANS_FINDINGS = [*FINDINGS, ("not_applicable", _l("Not applicable: the person i
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 REPRESENTATIVES = [("representative", _l("The child's representative")),
                    ("municipality", _l("The municipality of action"))]
+#: What may go to the police (each disclosure under the person's consent).
+DOCUMENTS = [("form_1a", _l("1a form")), ("assessment", _l("Trafficking assessment"))]
 SENDING = [("sent", _l("Sent, with the person's consent")),
            ("not_sent", _l("Not sent: no consent"))]
 DECISIONS = [("victim", _l("Victim of trafficking")), ("not_victim", _l("Not a victim"))]

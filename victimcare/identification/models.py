@@ -182,6 +182,8 @@ class PoliceDisclosure(Base):
     #: "form_1a" or "assessment"
     document: Mapped[str] = mapped_column(sa.String(32))
     interview_id: Mapped[int | None] = mapped_column(sa.ForeignKey("interviews.id"))
+    assessment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("trafficking_assessments.id"))
     recipient: Mapped[str] = mapped_column(sa.String(SHORT_MAX))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: The interview whose consent allowed it.

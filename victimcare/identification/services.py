@@ -15,7 +15,7 @@ from victimcare.cases import services as cases
 from victimcare.cases.models import Case, CaseStatus, Gender, Person
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
-from victimcare.i18n import _
+from victimcare.i18n import _, format_when
 from victimcare.identification import rules
 from victimcare.identification.models import (
     NOTIFY_POLICE_AND_CMM,
@@ -97,12 +97,15 @@ def register_referral(actor: User, data: dict, person: Person | None = None) -> 
     authority = rules.competent_authority(status, referral.presented_for_expulsion)
     interviewer = data.get("interview_organisation_id")
     organisation = db.session.get(Organisation, interviewer) if interviewer else None
+    ngo_id = (organisation.id if organisation is not None
+              and organisation.kind == OrganisationKind.NGO else None)
     process_data = {
         "is_detained": referral.is_detained,
         "deadline_at": rules.decision_deadline(detained_at).isoformat() if detained_at else None,
         "is_child": child, "authority": authority.value,
-        "interview_organisation_id": organisation.id
-        if organisation is not None and organisation.kind == OrganisationKind.NGO else None,
+        "interview_organisation_id": ngo_id,
+        # The NGO lane's task goes to this organisation (docs/workflows.md).
+        "organisation_id": ngo_id,
         # What an NGO interviewer is shown of the case (their task's context).
         "first_name": person.minimal_name, "language": person.language,
         "referral_place": referral.place,
@@ -135,7 +138,10 @@ def _update_person(person: Person, data: dict, status: ResidenceStatus) -> None:
 
 
 def record_interview(case: Case, actor: User, data: dict, task) -> None:
-    organisation_id = task.organisation_id or data["organisation_id"]
+    """The interviewing organisation is the one whose lane holds the task: the NGO the task
+    was given to, or the interviewer's own (CMM)."""
+    organisation_id = task.organisation_id or actor.organisation_id
+    data["organisation_id"] = organisation_id  # shown in the case history
     interview = Interview(
         case_id=case.id, held_at=_time(data["held_at"]), place=data["place"],
         interviewer_id=actor.id, organisation_id=organisation_id,
@@ -164,24 +170,51 @@ def latest_consenting_interview(case_id: int) -> Interview | None:
         .order_by(Interview.held_at.desc(), Interview.id.desc()).limit(1))
 
 
+def latest_assessment(case_id: int) -> TraffickingAssessment | None:
+    return db.session.scalar(sa.select(TraffickingAssessment).where(
+        TraffickingAssessment.case_id == case_id).order_by(TraffickingAssessment.id.desc())
+        .limit(1))
+
+
+def disclose_to_police(case: Case, actor: User, document: str, recipient: str,
+                       sent_at: datetime, field: str = "document") -> PoliceDisclosure:
+    """Record that the 1a form or the assessment went to the police. Only with the person's
+    consent, and not before it was given; each disclosure names the consent it rests on
+    (DOMAIN.md §2)."""
+    consent = latest_consenting_interview(case.id)
+    if consent is None:
+        raise RuleViolation(_("The person has not consented to share the 1a form and the "
+                              "assessment with the police, so they cannot be sent."),
+                            field=field)
+    if consent.police_consent_at is not None and sent_at < consent.police_consent_at:
+        raise RuleViolation(_("The person consented only at %(when)s: a disclosure cannot be "
+                              "earlier than the consent.", when=format_when(
+                                  consent.police_consent_at)), field="sent_at")
+    assessment = None
+    if document == "assessment":
+        assessment = latest_assessment(case.id)
+        if assessment is None:
+            raise RuleViolation(_("There is no assessment to send yet."), field=field)
+    disclosure = PoliceDisclosure(
+        case_id=case.id, document=document,
+        interview_id=consent.id if document == "form_1a" else None,
+        assessment_id=assessment.id if assessment is not None else None,
+        recipient=recipient.strip(), sent_at=sent_at, consent_interview_id=consent.id,
+        recorded_by_id=actor.id)
+    db.session.add(disclosure)
+    db.session.flush()
+    audit.record(actor, "police.disclosed", "police_disclosure", disclosure.id,
+                 case_id=case.id, details={"document": document})
+    return disclosure
+
+
 def record_sending(case: Case, actor: User, data: dict, task) -> None:
-    """The 1a goes to the police only with the person's consent; each disclosure is recorded
-    with the consent it rests on (DOMAIN.md §2)."""
+    """The two steps of the 72-hour rule CMM records: the 1a to the police (only with the
+    person's consent) and the case presented to the Immigration Service."""
     context = task.context or {}
     if data["police"] == "sent":
-        consent = latest_consenting_interview(case.id)
-        if consent is None:
-            raise RuleViolation(_("The person has not consented to share the 1a form with the "
-                                  "police, so it cannot be sent."), field="police")
-        disclosure = PoliceDisclosure(case_id=case.id, document="form_1a",
-                                      interview_id=consent.id,
-                                      recipient=data["police_recipient"],
-                                      sent_at=_time(data["sent_at"]),
-                                      consent_interview_id=consent.id, recorded_by_id=actor.id)
-        db.session.add(disclosure)
-        db.session.flush()
-        audit.record(actor, "police.disclosed", "police_disclosure", disclosure.id,
-                     case_id=case.id, details={"document": "form_1a"})
+        disclose_to_police(case, actor, "form_1a", data["police_recipient"],
+                           _time(data["sent_at"]), field="police")
     if context.get("authority") == Authority.IMMIGRATION_SERVICE.value:
         if not data.get("presented_at"):
             raise RuleViolation(_("The Immigration Service decides this case: record when it "
@@ -253,9 +286,7 @@ def is_child(person: Person) -> bool:
 def identification_of(case: Case) -> dict:
     referral = db.session.scalar(sa.select(Referral).where(Referral.case_id == case.id)
                                  .order_by(Referral.id).limit(1))
-    assessment = db.session.scalar(sa.select(TraffickingAssessment).where(
-        TraffickingAssessment.case_id == case.id).order_by(TraffickingAssessment.id.desc())
-        .limit(1))
+    assessment = latest_assessment(case.id)
     clock_view = None
     if referral is not None and referral.detained_at is not None:
         deadline = rules.decision_deadline(referral.detained_at)

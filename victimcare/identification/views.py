@@ -80,3 +80,26 @@ def show_interview(reference: str, interview_id: int):
                      case_id=case.id)
     return render_template("identification/interview.html", case=case, interview=interview,
                            labels=labels)
+
+
+@identification_bp.route("/cases/<reference>/disclosures/new", methods=["GET", "POST"])
+def new_disclosure(reference: str):
+    """Record that the 1a form or the assessment went to the police (with consent)."""
+    case = policy.load_case_or_404(reference, current_user)
+    form = forms.DisclosureForm()
+    if form.validate_on_submit():
+        try:
+            with db.transaction():
+                services.disclose_to_police(case, current_user, form.document.data,
+                                            form.recipient.data,
+                                            forms.as_utc(form.sent_at.data))
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            flash(_("The disclosure to the police is recorded."), "success")
+            return redirect(url_for("cases.show_case", reference=case.reference)
+                            + "#identification")
+    consent = services.latest_consenting_interview(case.id)
+    return render_template("identification/disclosure_form.html", case=case, form=form,
+                           consent=consent,
+                           assessment=services.latest_assessment(case.id))
