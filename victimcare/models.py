@@ -10,6 +10,7 @@ from victimcare.identification.models import (  # noqa: F401
     Referral,
     TraffickingAssessment,
 )
+from victimcare.support.models import PeriodExtension, SupportPeriod  # noqa: F401
 from victimcare.workflow.models import (  # noqa: F401
     Alert,
     CaseEvent,

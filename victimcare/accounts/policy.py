@@ -54,6 +54,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "identification.new_referral": CMM,
     "identification.show_interview": CMM | {Role.IMMIGRATION_OFFICER},
     "identification.new_disclosure": CMM,
+    "support.residence_ended": CMM,
     "tasks.inbox": CASEWORKERS,
     "tasks.show_task": CASEWORKERS,
     "tasks.claim_task": CASEWORKERS,

@@ -31,6 +31,8 @@ class CaseStatus(enum.StrEnum):
     IDENTIFICATION = "identification"
     ASSESSMENT = "assessment"
     SUPPORT = "support"
+    #: The reflection period ended with no extension (udsendelsesposition).
+    DEPARTURE = "departure"
     RETURN = "return"
     CLOSED = "closed"
 
@@ -44,6 +46,7 @@ CASE_STATUS_LABELS = {
     CaseStatus.IDENTIFICATION: _l("Identification"),
     CaseStatus.ASSESSMENT: _l("Assessment"),
     CaseStatus.SUPPORT: _l("Support"),
+    CaseStatus.DEPARTURE: _l("Departure position"),
     CaseStatus.RETURN: _l("Prepared return"),
     CaseStatus.CLOSED: _l("Closed"),
 }

@@ -34,9 +34,11 @@ def show_case(reference: str):
     instances = workflow.instances_for_case(case.id)
     from victimcare.identification import labels as identification_labels
     from victimcare.identification import services as identification
+    from victimcare.support import services as support
 
     return render_template(
         "cases/show.html", case=case, ident=identification.identification_of(case),
+        support=support.support_of(case),
         is_child=identification.is_child(case.person),
         labels=identification_labels,
         can_view_audit=policy.can_view_case_audit(current_user, case),

@@ -261,6 +261,10 @@ def record_assessment(case: Case, actor: User, data: dict, task) -> None:
     audit.record(actor, "assessment.recorded", "trafficking_assessment", assessment.id,
                  case_id=case.id, details={"decision": data["decision"],
                                            "authority": authority.value})
+    if victim:  # DOMAIN.md §5: a reflection or restitution period follows
+        from victimcare.support import services as support
+
+        support.start_support(case, actor)
 
 
 def _cmm_identified_victim(case_id: int) -> bool:

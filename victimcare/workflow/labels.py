@@ -21,9 +21,16 @@ TASK_TITLES = {
     "Task_propose": _l("Propose a support activity"),
     "Task_approve": _l("Approve the support activity"),
     "Task_carry_out": _l("Carry out the support activity"),
+    "Task_record_rejection": _l("Record the final rejection of asylum"),
+    "Task_grant_reflection": _l("Grant the reflection period"),
+    "Task_grant_restitution": _l("Grant the restitution period"),
+    "Task_review": _l("Review the period: 7 days left"),
+    "Task_extend_reflection": _l("Decide on extending the reflection period"),
+    "Task_extend_restitution": _l("Decide on extending the restitution period"),
 }
 
 PROCESS_TITLES = {"support_activity": _l("Support activity"),
+                  "support": _l("Support period"),
                   "identification": _l("Identification")}
 
 #: Who holds an open task, as its inbox row says it.
@@ -36,6 +43,27 @@ DIAGRAM_LANES = {"CMM": _l("CMM"), "NGO": _l("NGO"),
 
 #: Diagram labels of elements that are not user tasks (user tasks use TASK_TITLES).
 ELEMENT_TITLES = {
+    # workflows/support.bpmn
+    "Start_support": _l("Victim of trafficking"),
+    "Gateway_kind": _l("Which period?"),
+    "Flow_asylum": _l("Asylum seeker"), "Flow_reflection": _l("Reflection"),
+    "Flow_restitution": _l("Restitution"),
+    "Timer_review": _l("7 days before the end"),
+    "Timer_review_late": _l("Period over"), "Timer_ext_c_late": _l("Period over"),
+    "Timer_ext_r_late": _l("Period over"),
+    "Gateway_review": _l("Decision?"),
+    "Flow_extend": _l("Extend"), "Flow_asylum_applied": _l("Asylum"),
+    "Flow_end_chosen": _l("End"),
+    "Gateway_extender": _l("Whose period?"),
+    "Flow_ext_restitution": _l("Restitution"), "Flow_ext_reflection": _l("Reflection"),
+    "Gateway_extended": _l("Extended?"),
+    "Flow_extended": _l("Yes"), "Flow_not_extended": _l("No"),
+    "Timer_end": _l("Period ends"),
+    "Task_period_ended": _l("Period over"),
+    "End_period": _l("Period over"),
+    "Task_asylum": _l("Applied for asylum"),
+    "End_asylum": _l("Asylum application"),
+    # workflows/support_activity.bpmn
     "Start_activity": _l("Support needed"),
     "Gateway_approved": _l("Approved?"),
     "Flow_approved": _l("Yes"),
@@ -80,6 +108,7 @@ EVENT_KINDS = {
     "task_completed": _l("Completed"),
     "alert": _l("Alert"),
     "process_completed": _l("Finished"),
+    "process_cancelled": _l("Stopped"),
     "process_migrated": _l("Moved to a new version of the process"),
 }
 
@@ -92,6 +121,8 @@ ALERT_TITLES = {
     "detention_24h_left": _l("Detained person: 24 hours left of the 72"),
     "detention_6h_left": _l("Detained person: only 6 hours left of the 72"),
     "detention_deadline_missed": _l("Detained person: the 72 hours have passed"),
+    "reflection_period_ended": _l("The reflection period has ended: departure position"),
+    "restitution_period_ended": _l("The restitution period has ended"),
 }
 
 

@@ -35,6 +35,9 @@ class ProcessVersion(Base):
 class InstanceStatus(enum.StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
+    #: Stopped by the application (e.g. a restitution period that ended with lawful
+    #: residence, replaced by a new reflection process).
+    CANCELLED = "cancelled"
 
 
 class WorkflowInstance(Base):

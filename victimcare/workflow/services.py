@@ -8,6 +8,7 @@ completing the same task at once exactly one wins; the other gets ``TaskConflict
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,17 +192,56 @@ def _after_step(instance, workflow, definition, calls, actor) -> None:
                                                                                    None)))
 
 
+#: Service operations a BPMN service task may call (besides ``raise_alert``): name ->
+#: handler(instance, params). Domain modules register theirs, like task forms.
+SERVICE_OPERATIONS: dict[str, Callable] = {}
+
+
+def register_operation(name: str, handler: Callable) -> None:
+    if name in SERVICE_OPERATIONS or name == "raise_alert":
+        raise ValueError(f"service operation {name!r} is registered twice")
+    SERVICE_OPERATIONS[name] = handler
+
+
 def _apply_service_call(instance, operation: str, params: dict) -> None:
-    if operation != "raise_alert":
+    if operation == "raise_alert":
+        raise_alert(instance, str(params["kind"]), str(params.get("lane", "CMM")))
+        return
+    handler = SERVICE_OPERATIONS.get(operation)
+    if handler is None:
         raise engine.ProcessDefinitionError(f"unknown service operation {operation!r}")
+    handler(instance, params)
+
+
+def raise_alert(instance, kind: str, lane: str = "CMM") -> None:
     # The newest alert of a process supersedes its earlier ones (6 hours left replaces 24).
     db.session.execute(sa.update(Alert).where(Alert.instance_id == instance.id,
                                               Alert.resolved_at.is_(None))
                        .values(resolved_at=clock.now()))
     db.session.add(Alert(case_id=instance.case_id, instance_id=instance.id,
-                         kind=str(params["kind"]), lane=str(params.get("lane", "CMM"))))
-    _event(instance.case_id, None, "alert", instance.process_key, str(params["kind"]))
-    logger.info("alert %s raised on case %s", params["kind"], instance.case_id)
+                         kind=kind, lane=lane))
+    _event(instance.case_id, None, "alert", instance.process_key, kind)
+    logger.info("alert %s raised on case %s", kind, instance.case_id)
+
+
+def cancel_instance(instance: WorkflowInstance, actor: User | None, reason: str) -> None:
+    """Stop a running instance (its open tasks leave the inbox, its timers stop); the
+    history keeps what it did and why it stopped."""
+    instance = db.session.scalar(sa.select(WorkflowInstance).where(
+        WorkflowInstance.id == instance.id).with_for_update())
+    if instance.status != InstanceStatus.RUNNING:
+        return
+    for row in db.session.scalars(sa.select(WorkflowTask).where(
+            WorkflowTask.instance_id == instance.id, WorkflowTask.state == TaskState.READY)):
+        _close_task(row, TaskState.CANCELLED)
+    instance.status = InstanceStatus.CANCELLED
+    instance.next_timer_due_at = None
+    instance.completed_at = clock.now()
+    instance.version += 1
+    _event(instance.case_id, actor, "process_cancelled", instance.process_key,
+           instance.process_key)
+    audit.record(actor, "process.cancelled", "workflow_instance", instance.id,
+                 case_id=instance.case_id, details={"reason": reason})
 
 
 def _event(case_id, actor, kind, process_key, name, task_id=None) -> None:

@@ -1,0 +1,197 @@
+"""Use cases of the support period: start it after a "victim" decision, the task handlers of
+workflows/support.bpmn (grant, extend, end), and lawful residence ending during a restitution
+period. Each works inside the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+import sqlalchemy.orm
+
+from victimcare import clock
+from victimcare.accounts.models import User
+from victimcare.audit import services as audit
+from victimcare.cases.models import Case, CaseStatus
+from victimcare.errors import RuleViolation
+from victimcare.extensions import db
+from victimcare.i18n import _, format_day
+from victimcare.identification.rules import ResidenceStatus
+from victimcare.support import rules
+from victimcare.support.models import PeriodExtension, SupportPeriod
+from victimcare.support.rules import EndReason, ExtensionReason, PeriodKind, PeriodStatus
+from victimcare.workflow.models import WorkflowInstance
+
+PROCESS_KEY = "support"
+
+
+def _workflow():
+    from victimcare.workflow import services as workflow
+
+    return workflow
+
+
+def today() -> date:
+    return clock.now().astimezone(clock.LOCAL_ZONE).date()
+
+
+def start_support(case: Case, actor: User, kind: rules.StartKind | None = None) -> None:
+    """Start the support process: the period follows from the residence status."""
+    kind = kind or rules.start_kind(case.person.residence_status)
+    _workflow().start(PROCESS_KEY, case, actor, {
+        "period_kind": kind.value, "first_name": case.person.minimal_name,
+        "language": case.person.language})
+
+
+def _running_period(instance_id: int) -> SupportPeriod | None:
+    return db.session.scalar(sa.select(SupportPeriod).where(
+        SupportPeriod.instance_id == instance_id, SupportPeriod.status == PeriodStatus.RUNNING))
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+# --- task handlers -------------------------------------------------------------------------
+
+
+def record_asylum_rejection(case: Case, actor: User, data: dict, task) -> None:
+    audit.record(actor, "asylum.rejection_recorded", "case", case.id, case_id=case.id,
+                 details={"rejected_on": data["asylum_rejected_on"]})
+
+
+def grant_period(case: Case, actor: User, data: dict, task) -> None:
+    """The Immigration Service grants a reflection period, or CMM a restitution period."""
+    kind = (PeriodKind.RESTITUTION if task.task_name == "Task_grant_restitution"
+            else PeriodKind.REFLECTION)
+    starts_on, ends_on = _date(data["period_starts_on"]), _date(data["period_ends_on"])
+    _check_length(kind, starts_on, ends_on, field="days")
+    context = task.context or {}
+    period = SupportPeriod(
+        case_id=case.id, instance_id=task.instance_id, kind=kind, starts_on=starts_on,
+        ends_on=ends_on, asylum_rejected_on=_date(context.get("asylum_rejected_on")),
+        notes=data.get("notes") or "", granted_by_id=actor.id,
+        follows_id=_replaced_period_id(case.id))
+    db.session.add(period)
+    case.status = CaseStatus.SUPPORT
+    db.session.flush()
+    audit.record(actor, "period.granted", "support_period", period.id, case_id=case.id,
+                 details={"kind": kind.value, "ends_on": ends_on.isoformat()})
+
+
+def _replaced_period_id(case_id: int) -> int | None:
+    """The restitution period a new reflection period takes over from, if any."""
+    follower = sa.orm.aliased(SupportPeriod)
+    return db.session.scalar(sa.select(SupportPeriod.id).where(
+        SupportPeriod.case_id == case_id,
+        SupportPeriod.end_reason == EndReason.RESIDENCE_ENDED,
+        ~sa.exists().where(follower.follows_id == SupportPeriod.id))
+        .order_by(SupportPeriod.id.desc()).limit(1))
+
+
+def _check_length(kind: PeriodKind, starts_on: date, ends_on: date, field: str) -> None:
+    try:
+        rules.check_length(kind, starts_on, ends_on)
+    except rules.PeriodTooLong as too_long:
+        raise RuleViolation(_(
+            "A reflection period can last at most %(max)s days in total. This would make it "
+            "%(days)s days. The latest possible end is %(latest)s.",
+            max=rules.REFLECTION_MAX_DAYS, days=too_long.days,
+            latest=format_day(too_long.latest)), field=field) from too_long
+
+
+def extend_period(case: Case, actor: User, data: dict, task) -> None:
+    """An extension, with a reason, by whoever granted the period; never past 120 days in
+    total for a reflection period (DOMAIN.md §5)."""
+    if not data["extended"]:
+        audit.record(actor, "period.not_extended", "case", case.id, case_id=case.id)
+        return
+    period = _running_period(task.instance_id)
+    if period is None:
+        raise RuleViolation(_("This period has already ended."), field="extended")
+    new_end = _date(data["period_ends_on"])
+    if new_end <= period.ends_on:
+        raise RuleViolation(_("The new end must be after the current end (%(end)s).",
+                              end=format_day(period.ends_on)), field="ends_on")
+    reason = ExtensionReason(data["reason"])
+    if period.kind == PeriodKind.REFLECTION and reason == ExtensionReason.OTHER:
+        raise RuleViolation(_("A reflection period is extended only for special reasons or "
+                              "for cooperation on a prepared return."), field="reason")
+    _check_length(period.kind, period.starts_on, new_end, field="ends_on")
+    db.session.add(PeriodExtension(period_id=period.id, previous_ends_on=period.ends_on,
+                                   ends_on=new_end, reason=reason,
+                                   notes=data.get("notes") or "", decided_by_id=actor.id))
+    period.ends_on = new_end
+    audit.record(actor, "period.extended", "support_period", period.id, case_id=case.id,
+                 details={"ends_on": new_end.isoformat(), "reason": reason.value})
+
+
+def period_ended(instance, params: dict) -> None:
+    """Service task: the period is over. A reflection period that simply ran out puts the
+    person in the departure position (udsendelsesposition); the contact person is alerted."""
+    period = _running_period(instance.id)
+    if period is None:
+        return
+    reason = EndReason(params["reason"])
+    period.status, period.end_reason = PeriodStatus.ENDED, reason
+    period.ended_on = period.ends_on if reason == EndReason.EXPIRED else today()
+    if reason == EndReason.EXPIRED:
+        case = db.session.get(Case, instance.case_id)
+        if period.kind == PeriodKind.REFLECTION:
+            case.status = CaseStatus.DEPARTURE
+        _workflow().raise_alert(instance, f"{period.kind.value}_period_ended")
+    audit.record(None, "period.ended", "support_period", period.id, case_id=instance.case_id,
+                 details={"reason": reason.value})
+
+
+# --- lawful residence ends -------------------------------------------------------------------
+
+
+def running_restitution(case: Case) -> SupportPeriod | None:
+    return db.session.scalar(sa.select(SupportPeriod).where(
+        SupportPeriod.case_id == case.id, SupportPeriod.kind == PeriodKind.RESTITUTION,
+        SupportPeriod.status == PeriodStatus.RUNNING))
+
+
+def lawful_residence_ended(case: Case, actor: User, ended_on: date) -> SupportPeriod:
+    """DOMAIN.md §5: when lawful residence ends during a restitution period, the Immigration
+    Service takes over and must grant a **new** 30-day reflection period, however long the
+    person was with CMM. The restitution period ends that day; its process stops and a new
+    support process starts, with the Immigration Service's grant as its first task."""
+    period = running_restitution(case)
+    if period is None:
+        raise RuleViolation(_("There is no running restitution period on this case."),
+                            field="ended_on")
+    if ended_on < period.starts_on:
+        raise RuleViolation(_("The restitution period started on %(start)s: lawful residence "
+                              "cannot have ended before it.", start=format_day(period.starts_on)),
+                            field="ended_on")
+    period.status, period.end_reason, period.ended_on = (
+        PeriodStatus.ENDED, EndReason.RESIDENCE_ENDED, ended_on)
+    case.person.residence_status = ResidenceStatus.NONE
+    if case.presented_to_immigration_at is None:  # the case goes to the Immigration Service
+        case.presented_to_immigration_at = clock.now()
+    workflow = _workflow()
+    instance = db.session.get(WorkflowInstance, period.instance_id)
+    workflow.cancel_instance(instance, actor, "lawful_residence_ended")
+    audit.record(actor, "residence.ended", "support_period", period.id, case_id=case.id,
+                 details={"ended_on": ended_on.isoformat()})
+    start_support(case, actor, rules.StartKind.REFLECTION)
+    return period
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def periods_of(case: Case) -> list[SupportPeriod]:
+    return list(db.session.scalars(sa.select(SupportPeriod).where(
+        SupportPeriod.case_id == case.id).order_by(SupportPeriod.starts_on, SupportPeriod.id)))
+
+
+def support_of(case: Case) -> dict:
+    periods = periods_of(case)
+    current = next((p for p in reversed(periods) if p.status == PeriodStatus.RUNNING), None)
+    return {"periods": periods, "current": current,
+            "days_left": rules.days_left(current.ends_on, today()) if current else None,
+            "may_end_residence": current is not None
+            and current.kind == PeriodKind.RESTITUTION}

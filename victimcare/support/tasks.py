@@ -1,0 +1,148 @@
+"""The task forms of workflows/support.bpmn, registered with the workflow engine."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from victimcare import clock
+from victimcare.forms import NoControlCharacters
+from victimcare.i18n import _l
+from victimcare.support import rules, services
+from victimcare.support.labels import EXTENSION_REASONS
+from victimcare.workflow import services as workflow
+from victimcare.workflow.forms import TaskForm, register
+from victimcare.workflow.labels import FIELD_LABELS, VALUE_LABELS
+
+NOTES_MAX = 2000
+
+PERIOD_KINDS = [("reflection", _l("Reflection period (Immigration Service)")),
+                ("restitution", _l("Restitution period (CMM)")),
+                ("asylum", _l("Asylum seeker: reflection period from the final rejection"))]
+REVIEW_DECISIONS = [
+    ("extend", _l("Ask for an extension (special reasons)")),
+    ("prepared_return", _l("Prepared return: ask for an extension to cooperate on it")),
+    ("asylum", _l("The person has applied for asylum: the period ends")),
+    ("end", _l("Let the period end"))]
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+
+VALUE_LABELS.update({"period_kind": PERIOD_KINDS, "review_decision": REVIEW_DECISIONS,
+                     "reason": EXTENSION_REASONS})
+FIELD_LABELS.update({
+    "period_kind": _l("Period"), "period_starts_on": _l("Period starts"),
+    "period_ends_on": _l("Period ends"), "asylum_rejected_on": _l("Final rejection of asylum"),
+    "review_decision": _l("Contact person's review"), "extended": _l("Extended"),
+    "days": _l("Length in days"), "notes": _l("Notes"), "reason": _l("Reason"),
+})
+
+
+def _today() -> date:
+    return clock.now().astimezone(clock.LOCAL_ZONE).date()
+
+
+def _not_in_the_future(form, field):
+    if field.data and field.data > _today():
+        raise ValidationError(_l("This date is in the future. Give the day it happened."))
+
+
+def _notes(required: bool = False):
+    return TextAreaField(_l("Notes"), validators=[
+        InputRequired(_l("Write a short note.")) if required else Optional(),
+        Length(max=NOTES_MAX), NoControlCharacters(multiline=True)])
+
+
+def _clock_data(ends_on: date) -> dict:
+    """The period's end and review time, for the process's timers."""
+    return {"period_ends_on": ends_on.isoformat(),
+            "review_at": rules.review_at(ends_on, clock.LOCAL_ZONE).isoformat(),
+            "ends_at": rules.ends_at(ends_on, clock.LOCAL_ZONE).isoformat()}
+
+
+class AsylumRejectionForm(FlaskForm):
+    rejected_on = DateField(_l("Date of the final rejection of asylum"), validators=[
+        InputRequired(_l("Give a date.")), _not_in_the_future])
+    notes = _notes()
+
+
+def _rejection_data(form) -> dict:
+    return {"asylum_rejected_on": form.rejected_on.data.isoformat(),
+            "notes": form.notes.data or ""}
+
+
+class GrantPeriodForm(FlaskForm):
+    starts_on = DateField(_l("The period starts on"), default=_today, validators=[
+        InputRequired(_l("Give a date.")), _not_in_the_future])
+    days = IntegerField(_l("Length in days"), default=rules.REFLECTION_DAYS, validators=[
+        InputRequired(_l("Give the number of days.")),
+        NumberRange(min=1, max=366, message=_l("Give a number of days from 1 to 366."))])
+    notes = _notes()
+
+
+def _grant_data(form) -> dict:
+    starts_on = form.starts_on.data
+    return {"period_starts_on": starts_on.isoformat(), "days": form.days.data,
+            "notes": form.notes.data or "",
+            **_clock_data(rules.end_date(starts_on, form.days.data))}
+
+
+class PeriodReviewForm(FlaskForm):
+    review_decision = RadioField(_l("What should happen when the period ends?"),
+                                 choices=[SelectChoice(k, v) for k, v in REVIEW_DECISIONS],
+                                 validators=[InputRequired(_l("Choose one."))])
+    notes = _notes()
+
+
+def _review_data(form) -> dict:
+    return {"review_decision": form.review_decision.data, "notes": form.notes.data or ""}
+
+
+class ExtendPeriodForm(FlaskForm):
+    extended = RadioField(_l("Extend the period?"),
+                          choices=[SelectChoice(k, v) for k, v in YES_NO],
+                          validators=[InputRequired(_l("Choose yes or no."))])
+    ends_on = DateField(_l("New last day of the period"), validators=[Optional()])
+    reason = RadioField(_l("Reason"), choices=[SelectChoice(k, v) for k, v in EXTENSION_REASONS],
+                        validators=[Optional()])
+    notes = _notes()
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.extended.data == "yes":
+            for field, message in ((self.ends_on, _l("Give the new last day.")),
+                                   (self.reason, _l("Choose the reason for the extension."))):
+                if not field.data and not field.errors:
+                    field.errors.append(message)
+                    ok = False
+        return ok
+
+
+def _extend_data(form) -> dict:
+    if form.extended.data != "yes":
+        return {"extended": False, "notes": form.notes.data or ""}
+    return {"extended": True, "reason": form.reason.data, "notes": form.notes.data or "",
+            **_clock_data(form.ends_on.data)}
+
+
+PERIOD_CONTEXT = ("first_name", "period_kind", "period_starts_on", "period_ends_on")
+
+register("asylum_rejection", TaskForm(
+    AsylumRejectionForm, _rejection_data, handler=services.record_asylum_rejection,
+    context_keys=("first_name", "period_kind")))
+register("grant_period", TaskForm(
+    GrantPeriodForm, _grant_data, handler=services.grant_period,
+    context_keys=("first_name", "period_kind", "asylum_rejected_on"),
+    process_keys=("period_starts_on", "period_ends_on", "review_at", "ends_at"),
+    history_keys=("period_starts_on", "days", "period_ends_on", "notes")))
+register("period_review", TaskForm(
+    PeriodReviewForm, _review_data, context_keys=PERIOD_CONTEXT,
+    process_keys=("review_decision",)))
+register("extend_period", TaskForm(
+    ExtendPeriodForm, _extend_data, handler=services.extend_period,
+    context_keys=(*PERIOD_CONTEXT, "review_decision"),
+    process_keys=("extended", "period_ends_on", "review_at", "ends_at"),
+    history_keys=("extended", "period_ends_on", "reason", "notes")))
+
+workflow.register_operation("period_ended", services.period_ended)

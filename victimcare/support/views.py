@@ -1,0 +1,65 @@
+"""Support on the case page: lawful residence ending during a restitution period."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField
+from wtforms.validators import InputRequired, ValidationError
+
+from victimcare.accounts import policy
+from victimcare.accounts.views import show_violation
+from victimcare.db import bump_version
+from victimcare.errors import RuleViolation
+from victimcare.extensions import db
+from victimcare.i18n import _, _l
+from victimcare.support import labels, services
+
+support_bp = Blueprint("support", __name__, template_folder="templates")
+
+
+@support_bp.app_context_processor
+def _labels() -> dict:
+    return {"period_kind_label": lambda code: labels.label(labels.PERIOD_KINDS, code),
+            "end_reason_label": lambda code: labels.label(labels.END_REASONS, code),
+            "extension_reason_label": lambda code: labels.label(labels.EXTENSION_REASONS,
+                                                                code)}
+
+
+class ResidenceEndedForm(FlaskForm):
+    ended_on = DateField(_l("Lawful residence ended on"), validators=[
+        InputRequired(_l("Give a date."))])
+    #: The case as the user saw it: a change made meanwhile is not overwritten.
+    version = HiddenField()
+
+    def validate_ended_on(self, field):
+        if field.data and field.data > services.today():
+            raise ValidationError(_l("This date is in the future. Give the day it happened."))
+
+
+@support_bp.route("/cases/<reference>/residence-ended", methods=["GET", "POST"])
+def residence_ended(reference: str):
+    """CMM records that lawful residence ended: the Immigration Service takes over with a
+    new reflection period (DOMAIN.md §5)."""
+    case = policy.load_case_or_404(reference, current_user)
+    form = ResidenceEndedForm()
+    if form.validate_on_submit():
+        try:
+            with db.transaction():
+                bump_version(case, form.version.data,
+                             _("Someone else changed this case just before you. Check the "
+                               "case page and try again."))
+                services.lawful_residence_ended(case, current_user, form.ended_on.data)
+        except RuleViolation as error:  # a ConcurrentEditError too
+            show_violation(form, error)
+        else:
+            flash(_("Recorded. The Immigration Service has a task to grant a new reflection "
+                    "period."), "success")
+            return redirect(url_for("cases.show_case", reference=case.reference)
+                            + "#support")
+    if not form.is_submitted():
+        form.version.data = str(case.version)
+    return render_template("support/residence_ended.html", case=case, form=form,
+                           support=services.support_of(case))
+
