@@ -5,9 +5,9 @@ BPMN names stay English and stable; these are the translated words shown in the 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from victimcare.i18n import _, _l, format_when
+from victimcare.i18n import _, _l, format_day, format_when
 from victimcare.workflow.forms import TASK_FORMS
 
 TASK_TITLES = {
@@ -165,6 +165,11 @@ def describe_value(key: str, value: object) -> str:
     if key.endswith("_at") and isinstance(value, str):
         try:
             return format_when(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if key.endswith("_on") and isinstance(value, str):  # a day (ISO date)
+        try:
+            return format_day(date.fromisoformat(value))
         except ValueError:
             return value
     if key == "language" and isinstance(value, str):
