@@ -89,6 +89,7 @@ def seed() -> int:
                 _support_activity(case, coordinator, orgs[ngo], description, due_in_days)
             created += 1
         created += _identification_cases(orgs["Center mod Menneskehandel (CMM)"])
+        created += _support_cases(orgs["Center mod Menneskehandel (CMM)"])
     # Activities already past their due time raise their alerts now.
     workflow.run_due_timers()
     return created
@@ -150,6 +151,66 @@ def _identification_cases(cmm) -> int:
                 WorkflowTask.case_id == record.case.id, WorkflowTask.task_name == name,
                 WorkflowTask.state == TaskState.READY))
             workflow.complete_task(task, contact, answers, uuid.uuid4().hex)
+        created += 1
+    return created
+
+
+def _support_cases(cmm) -> int:
+    """Victims in a period (workflows/support.bpmn): a reflection period granted 25 days ago
+    (its review is due), and a restitution period granted today."""
+    from victimcare.identification import services as identification
+    from victimcare.support.tasks import clock_data
+
+    contact, coordinator = accounts.find_user("contact"), accounts.find_user("coordinator")
+    officer = accounts.find_user("immigration")
+    now = clock.now()
+    today = now.astimezone(clock.LOCAL_ZONE).date()
+    created = 0
+    for given, family, nationality, residence, days_ago in (
+            ("Chidinma", "Eze", "NG", "none", 25), ("Siriporn", "Kaew", "TH", "lawful", 0)):
+        if db.session.scalar(sa.select(Person.id).where(Person.given_name == given,
+                                                        Person.family_name == family)):
+            continue
+        lawful = residence == "lawful"
+        record = identification.register_referral(contact, {
+            "referrer": "ngo_action_plan", "channel": "outreach", "place": "Copenhagen",
+            "region": "capital", "occurred_at": (now - timedelta(days=days_ago + 2)).isoformat(),
+            "suspected_exploitation": "prostitution", "given_name": given,
+            "family_name": family, "gender": "female", "nationality": nationality,
+            "date_of_birth": date(1992, 2, 11), "residence_status": residence,
+            "interview_organisation_id": cmm.id})
+        decided = now - timedelta(days=days_ago)
+        starts_on = today - timedelta(days=days_ago)
+        steps = [
+            ("Task_interview", contact, {
+                "held_at": (decided - timedelta(days=1)).isoformat(), "place": "CMM",
+                "interpreter": "", "language": None,
+                "account": "Recruited online for work as a nanny; sold on arrival.",
+                "act_indicators": ["recruitment", "transport"],
+                "means_indicators": ["deception"], "purpose_indicators": ["prostitution"],
+                "trafficker_contact": "no", "debt_demanded": "yes", "pending_threats": "doubt",
+                "recommendation": "yes", "recommendation_reasons": "All three elements.",
+                "police_consent": False, "police_consent_at": None,
+                "another_interview": False}),
+            ("Task_send", contact, {"police": "not_sent", "police_recipient": "",
+                                    "sent_at": None, "presented_at": None if lawful
+                                    else (decided - timedelta(hours=2)).isoformat()}),
+            ("Task_assess_cmm" if lawful else "Task_assess_us",
+             coordinator if lawful else officer, {
+                 "decision": "victim", "decided_at": decided.isoformat(),
+                 "act_established": "yes", "means_established": "yes",
+                 "purpose_established": "yes", "currently_trafficked": "doubt",
+                 "reasons": "The elements are established."}),
+            ("Task_grant_restitution" if lawful else "Task_grant_reflection",
+             coordinator if lawful else officer, {
+                 "period_starts_on": starts_on.isoformat(), "days": 30, "notes": "",
+                 **clock_data(starts_on + timedelta(days=30))}),
+        ]
+        for name, actor, answers in steps:
+            task = db.session.scalar(sa.select(WorkflowTask).where(
+                WorkflowTask.case_id == record.case.id, WorkflowTask.task_name == name,
+                WorkflowTask.state == TaskState.READY))
+            workflow.complete_task(task, actor, answers, uuid.uuid4().hex)
         created += 1
     return created
 

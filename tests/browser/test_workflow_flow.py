@@ -54,6 +54,29 @@ CARRY_OUT = "Carry out the support activity"
 
 
 
+def _interview_of(live_app, reference: str) -> int:
+    """A 1a form on the case (recorded by CMM's contact person), as the identification left
+    it."""
+    import sqlalchemy as sa
+
+    from victimcare.accounts.services import find_user
+    from victimcare.cases.models import Case
+    from victimcare.extensions import db
+    from victimcare.identification.models import Interview
+
+    with live_app.app_context(), db.transaction():
+        case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
+        contact = find_user("contact")
+        interview = Interview(
+            case_id=case.id, held_at=case.created_at, place="CMM", interviewer_id=contact.id,
+            organisation_id=contact.organisation_id, account="Her passport was taken.",
+            trafficker_contact="yes", debt_demanded="yes", pending_threats="no",
+            recommendation="yes", recommendation_reasons="Indicators of all three elements.")
+        db.session.add(interview)
+        db.session.flush()
+        return interview.id
+
+
 def element(page: Page, bpmn_id: str) -> Locator:
     return page.locator(f"svg.bpmn g[data-element='{bpmn_id}']")
 
@@ -76,7 +99,8 @@ def history_entry(page: Page, title: str) -> Locator:
 # --- the story ----------------------------------------------------------------------------------
 
 
-def test_support_activity_from_proposal_to_report(page, live_server, new_context, screenshot):
+def test_support_activity_from_proposal_to_report(page, live_server, live_app, new_context,
+                                                  screenshot):
     # 1. The coordinator opens Malai Srisuk's case from the case list.
     log_in(page, live_server, "coordinator")
     switch_to_english(page)
@@ -161,6 +185,11 @@ def test_support_activity_from_proposal_to_report(page, live_server, new_context
     refused = ngo.goto(case_url)
     assert refused is not None and refused.status == 404
     expect(ngo.locator("main")).not_to_contain_text(FAMILY_NAME)
+    # ... nor the 1a form of the person's identification interview.
+    interview_url = f"{case_url}/interviews/{_interview_of(live_app, reference)}"
+    refused = ngo.goto(interview_url)
+    assert refused is not None and refused.status == 404
+    expect(ngo.locator("main")).not_to_contain_text("passport")
     log_out(ngo)
 
     # 7. Back as the coordinator (English is stored on her account): the report is in the

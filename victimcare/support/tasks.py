@@ -54,7 +54,7 @@ def _notes(required: bool = False):
         Length(max=NOTES_MAX), NoControlCharacters(multiline=True)])
 
 
-def _clock_data(ends_on: date) -> dict:
+def clock_data(ends_on: date) -> dict:
     """The period's end and review time, for the process's timers."""
     return {"period_ends_on": ends_on.isoformat(),
             "review_at": rules.review_at(ends_on, clock.LOCAL_ZONE).isoformat(),
@@ -85,7 +85,7 @@ def _grant_data(form) -> dict:
     starts_on = form.starts_on.data
     return {"period_starts_on": starts_on.isoformat(), "days": form.days.data,
             "notes": form.notes.data or "",
-            **_clock_data(rules.end_date(starts_on, form.days.data))}
+            **clock_data(rules.end_date(starts_on, form.days.data))}
 
 
 class PeriodReviewForm(FlaskForm):
@@ -123,7 +123,7 @@ def _extend_data(form) -> dict:
     if form.extended.data != "yes":
         return {"extended": False, "notes": form.notes.data or ""}
     return {"extended": True, "reason": form.reason.data, "notes": form.notes.data or "",
-            **_clock_data(form.ends_on.data)}
+            **clock_data(form.ends_on.data)}
 
 
 PERIOD_CONTEXT = ("first_name", "period_kind", "period_starts_on", "period_ends_on")
