@@ -9,9 +9,12 @@ from flask_wtf.csrf import CSRFError
 
 from victimcare import clock
 from victimcare.accounts import policy
+from victimcare.accounts.models import Role
 from victimcare.cases import services as cases
 from victimcare.extensions import db
 from victimcare.i18n import _
+from victimcare.support import services as support
+from victimcare.support.services import ENDING_WITHIN_DAYS
 
 main_bp = Blueprint("main", __name__)
 
@@ -24,8 +27,15 @@ def dashboard():
     summary = cases.dashboard_summary(current_user) if level != "none" else None
     alerts = workflow.open_alerts_for(current_user) if level != "none" else []
     tasks = workflow.open_tasks_for(current_user, limit=10) if level != "none" else []
+    mine, ending = [], []
+    if level == "full":
+        with db.transaction():  # the lists are audited reads
+            mine = support.my_cases(current_user)
+            if current_user.role in (Role.CMM_COORDINATOR, Role.IMMIGRATION_OFFICER):
+                ending = support.periods_ending(current_user)
     return render_template("main/dashboard.html", summary=summary, level=level, alerts=alerts,
-                           tasks=tasks)
+                           tasks=tasks, my_cases=mine, periods_ending=ending,
+                           ending_within=ENDING_WITHIN_DAYS)
 
 
 @main_bp.route("/healthz")

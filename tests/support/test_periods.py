@@ -22,8 +22,8 @@ __all__ = ["people"]  # the fixture, shared with the identification stories
 def _victim(people, **person):
     """Referral, interview, 1a, assessment: a victim, decided on 2 March."""
     contact = people["clients"]["contact"]
-    case = _register(people, given_name="Ion", family_name="Lungu", gender="male",
-                     estimated_age="41", **person)
+    case = _register(people, **{"given_name": "Ion", "family_name": "Lungu", "gender": "male",
+                                "estimated_age": "41", **person})
     _do(contact, _open(case, "Task_interview"), INTERVIEW)
     lawful = person.get("residence_status", "lawful") in ("lawful", "lawful_under_6_months")
     _do(contact, _open(case, "Task_send"), {"police": "not_sent"} if lawful else {

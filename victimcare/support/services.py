@@ -195,3 +195,57 @@ def support_of(case: Case) -> dict:
             "days_left": rules.days_left(current.ends_on, today()) if current else None,
             "may_end_residence": current is not None
             and current.kind == PeriodKind.RESTITUTION}
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+#: The coordinator's view looks this far ahead for periods ending (issue 6).
+ENDING_WITHIN_DAYS = 14
+DASHBOARD_LIMIT = 100
+
+
+def _listed(user: User, rows) -> None:
+    """A dashboard list shows names: each case on it is an audited read."""
+    for row in rows:
+        audit.record(user, "case.listed", "case", row["case"].id, case_id=row["case"].id)
+
+
+def my_cases(user: User) -> list[dict]:
+    """The contact person's open cases: the period's end and the open tasks."""
+    from victimcare.accounts import policy
+    from victimcare.workflow.models import TaskState, WorkflowTask
+
+    open_tasks = (sa.select(sa.func.count()).where(WorkflowTask.case_id == Case.id,
+                                                   WorkflowTask.state == TaskState.READY)
+                  .correlate(Case).scalar_subquery())
+    running = sa.orm.aliased(SupportPeriod)
+    stmt = (policy.visible_cases(user)
+            .where(Case.contact_person_id == user.id, Case.status != CaseStatus.CLOSED)
+            .outerjoin(running, sa.and_(running.case_id == Case.id,
+                                        running.status == PeriodStatus.RUNNING))
+            .add_columns(running, open_tasks)
+            .order_by(running.ends_on.is_(None), running.ends_on, Case.id)
+            .limit(DASHBOARD_LIMIT))
+    rows = [{"case": case, "period": period, "open_tasks": count,
+             "days_left": rules.days_left(period.ends_on, today()) if period else None}
+            for case, period, count in db.session.execute(stmt)]
+    _listed(user, rows)
+    return rows
+
+
+def periods_ending(user: User, within_days: int = ENDING_WITHIN_DAYS) -> list[dict]:
+    """Every running period the user may see that ends within ``within_days``."""
+    from victimcare.accounts import policy
+
+    until = date.fromordinal(today().toordinal() + within_days)
+    stmt = (policy.visible_cases(user)
+            .join(SupportPeriod, SupportPeriod.case_id == Case.id)
+            .where(SupportPeriod.status == PeriodStatus.RUNNING,
+                   SupportPeriod.ends_on <= until)
+            .add_columns(SupportPeriod)
+            .order_by(SupportPeriod.ends_on, Case.id).limit(DASHBOARD_LIMIT))
+    rows = [{"case": case, "period": period,
+             "days_left": rules.days_left(period.ends_on, today())}
+            for case, period in db.session.execute(stmt)]
+    _listed(user, rows)
+    return rows

@@ -1,0 +1,35 @@
+"""The dashboard's support lists: the contact person's cases, and the periods ending soon."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.identification.test_flows import _do, _open, people
+from tests.support.test_periods import _victim
+from victimcare.audit.models import AuditEvent
+from victimcare.extensions import db
+
+__all__ = ["people"]
+
+
+def test_contact_person_and_coordinator_see_the_periods_that_matter(people, make_client):
+    soon = _victim(people, residence_status="none")  # the contact person registered both
+    later = _victim(people, residence_status="lawful", given_name="Ana", family_name="Rusu")
+    _do(people["clients"]["immigration"], _open(soon, "Task_grant_reflection"),
+        {"starts_on": "2026-02-20", "days": "20"})  # ends 12 March: 10 days left
+    _do(people["clients"]["coordinator"], _open(later, "Task_grant_restitution"),
+        {"starts_on": "2026-03-02", "days": "30"})  # ends 1 April
+
+    mine = people["clients"]["contact"].get("/").get_data(as_text=True)
+    assert 'data-testid="my-cases"' in mine
+    assert soon.reference in mine and later.reference in mine and "10 days left" in mine
+    assert 'data-testid="periods-ending"' not in mine  # the coordinator's view
+
+    overview = people["clients"]["coordinator"].get("/").get_data(as_text=True)
+    ending = overview.split('data-testid="periods-ending"')[1].split("</table>")[0]
+    assert soon.reference in ending and later.reference not in ending
+    assert "Jonas Berg" in ending  # the contact person
+    listed = db.session.scalars(sa.select(AuditEvent.case_id).where(
+        AuditEvent.action == "case.listed",
+        AuditEvent.actor_id == people["users"]["coordinator"].id)).all()
+    assert soon.id in listed
