@@ -54,6 +54,7 @@ EXPECTED = {
     "identification.new_disclosure": lambda who, case: who in {COORDINATOR, CONTACT},
     # Recording that lawful residence ended during a restitution period is CMM's.
     "support.residence_ended": lambda who, case: who in {COORDINATOR, CONTACT},
+    "support.contact_person": lambda who, case: who == COORDINATOR,
     "tasks.inbox": lambda who, case: who in CASEWORKERS,
     # Two open tasks: one in the NGO lane for the assigned NGO, one in the CMM lane.
     "tasks.show_task": lambda who, task: who in _TASK_WORKERS[task],

@@ -55,6 +55,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "identification.show_interview": CMM | {Role.IMMIGRATION_OFFICER},
     "identification.new_disclosure": CMM,
     "support.residence_ended": CMM,
+    "support.contact_person": frozenset({Role.CMM_COORDINATOR}),
     "tasks.inbox": CASEWORKERS,
     "tasks.show_task": CASEWORKERS,
     "tasks.claim_task": CASEWORKERS,

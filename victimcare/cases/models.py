@@ -62,6 +62,8 @@ class Gender(enum.StrEnum):
 class AssignmentKind(enum.StrEnum):
     TASK = "task"
     PLACEMENT = "placement"
+    #: An NGO worker is the case's contact person (CMM delegated, e.g. to AmiAmi).
+    CONTACT_PERSON = "contact_person"
 
 
 class Person(Base):
@@ -113,7 +115,13 @@ class Case(Base):
         sa.ForeignKey("organisations.id"), index=True
     )
     status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.REFERRAL)
+    #: The victim's contact person (kontaktperson): a CMM user, or an NGO worker where CMM
+    #: delegates. Used for the dashboard and tasks.
     contact_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: An unaccompanied minor: the appointed representative coordinates (DOMAIN.md §1).
+    unaccompanied_minor: Mapped[bool] = mapped_column(default=False)
+    representative_name: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
+    representative_contact: Mapped[str] = mapped_column(sa.String(200), default="")
     #: When the police presented the person to the Immigration Service (opens the case to it).
     presented_to_immigration_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -249,3 +249,52 @@ def periods_ending(user: User, within_days: int = ENDING_WITHIN_DAYS) -> list[di
             for case, period in db.session.execute(stmt)]
     _listed(user, rows)
     return rows
+
+
+# --- contact person and representative -------------------------------------------------------
+
+
+def contact_person_candidates() -> list[User]:
+    """CMM's contact persons and coordinators, and NGO workers (where CMM delegates)."""
+    from victimcare.accounts.models import Organisation, OrganisationKind, Role
+
+    return list(db.session.scalars(sa.select(User).join(Organisation).where(
+        User.is_active.is_(True), Organisation.is_active.is_(True), sa.or_(
+            sa.and_(Organisation.kind == OrganisationKind.CMM,
+                    User.role.in_([Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR])),
+            sa.and_(Organisation.kind == OrganisationKind.NGO, User.role == Role.NGO_WORKER))
+    ).order_by(Organisation.kind, Organisation.name, User.full_name)))
+
+
+def set_contact_person(case: Case, actor: User, contact: User, unaccompanied_minor: bool,
+                       representative_name: str, representative_contact: str) -> None:
+    """Every victim gets one contact person; an NGO worker as contact person gives the NGO
+    an active assignment on the case (so its workers see the minimal fields, never more).
+    For an unaccompanied minor the appointed representative coordinates and is recorded."""
+    from victimcare.accounts.models import Role
+    from victimcare.cases.models import AssignmentKind, CaseAssignment
+    from victimcare.cases.services import assign_organisation
+
+    if contact.id not in {u.id for u in contact_person_candidates()}:
+        raise RuleViolation(_("Choose a contact person from the list."),
+                            field="contact_person_id")
+    if unaccompanied_minor and not representative_name.strip():
+        raise RuleViolation(_("An unaccompanied minor has an appointed representative: give "
+                              "the name."), field="representative_name")
+    earlier = db.session.scalars(sa.select(CaseAssignment).where(
+        CaseAssignment.case_id == case.id, CaseAssignment.is_active.is_(True),
+        CaseAssignment.kind == AssignmentKind.CONTACT_PERSON)).all()
+    for assignment in earlier:
+        if contact.role != Role.NGO_WORKER or assignment.organisation_id != contact.organisation_id:
+            assignment.is_active, assignment.ended_at = False, clock.now()
+    if contact.role == Role.NGO_WORKER and not any(
+            a.organisation_id == contact.organisation_id for a in earlier):
+        assign_organisation(actor, case, contact.organisation, AssignmentKind.CONTACT_PERSON,
+                            "")
+    case.contact_person_id = contact.id
+    case.unaccompanied_minor = unaccompanied_minor
+    case.representative_name = representative_name.strip()
+    case.representative_contact = representative_contact.strip()
+    audit.record(actor, "case.contact_person_set", "case", case.id, case_id=case.id,
+                 details={"contact_person_id": contact.id,
+                          "unaccompanied_minor": unaccompanied_minor})

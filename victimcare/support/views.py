@@ -1,18 +1,28 @@
-"""Support on the case page: lawful residence ending during a restitution period."""
+"""Support on the case page: the contact person (and a minor's representative), and lawful
+residence ending during a restitution period."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from victimcare.accounts import policy
+from victimcare.accounts.models import User
 from victimcare.accounts.views import show_violation
 from victimcare.db import bump_version
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
+from victimcare.forms import NoControlCharacters
 from victimcare.i18n import _, _l
 from victimcare.support import labels, services
 
@@ -63,3 +73,43 @@ def residence_ended(reference: str):
     return render_template("support/residence_ended.html", case=case, form=form,
                            support=services.support_of(case))
 
+
+
+class ContactPersonForm(FlaskForm):
+    contact_person_id = SelectField(_l("Contact person"), coerce=int, validators=[
+        InputRequired(_l("Choose a contact person."))])
+    unaccompanied_minor = BooleanField(_l("Unaccompanied minor (a representative is "
+                                          "appointed)"))
+    representative_name = StringField(_l("Representative's name"), validators=[
+        Optional(), Length(max=120), NoControlCharacters()])
+    representative_contact = StringField(_l("Representative's contact details"), validators=[
+        Optional(), Length(max=200), NoControlCharacters()])
+    version = HiddenField()
+
+
+@support_bp.route("/cases/<reference>/contact-person", methods=["GET", "POST"])
+def contact_person(reference: str):
+    """The coordinator names the victim's contact person (and a minor's representative)."""
+    case = policy.load_case_or_404(reference, current_user)
+    candidates = services.contact_person_candidates()
+    form = ContactPersonForm(obj=None if request.method == "POST" else case)
+    form.contact_person_id.choices = [
+        SelectChoice(u.id, f"{u.full_name} ({u.organisation.name})") for u in candidates]
+    if form.validate_on_submit():
+        try:
+            with db.transaction():
+                bump_version(case, form.version.data,
+                             _("Someone else changed this case just before you. Check the "
+                               "case page and try again."))
+                services.set_contact_person(
+                    case, current_user, db.session.get(User, form.contact_person_id.data),
+                    form.unaccompanied_minor.data, form.representative_name.data or "",
+                    form.representative_contact.data or "")
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            flash(_("The contact person is saved."), "success")
+            return redirect(url_for("cases.show_case", reference=case.reference))
+    if not form.is_submitted():
+        form.version.data = str(case.version)
+    return render_template("support/contact_person.html", case=case, form=form)
