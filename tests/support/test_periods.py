@@ -190,3 +190,28 @@ def test_no_gateway_makes_support_depend_on_testifying_or_cooperating_with_the_p
     suspect = {name for name in read
                if re.search(r"testif|cooperat|police|witness|consent", name, re.I)}
     assert suspect == set()
+
+
+def test_a_returning_person_shows_earlier_assessments_and_periods(people):
+    earlier = _victim(people, residence_status="none", nationality="RO",
+                      date_of_birth="1985-05-05")
+    _do(people["clients"]["immigration"], _open(earlier, "Task_grant_reflection"),
+        {"starts_on": "2026-03-02", "days": "30"})
+    contact = people["clients"]["contact"]
+    again = {"referrer": "police", "channel": "outreach", "occurred_at": "2026-03-02T08:00",
+             "place": "Odense", "region": "southern_denmark",
+             "suspected_exploitation": "forced_labour", "gender": "male",
+             "residence_status": "none", "given_name": "ion", "family_name": "LUNGU",
+             "date_of_birth": "1985-05-05", "nationality": "RO",
+             "interview_organisation_id": people["cmm"].id}
+    page = contact.post("/cases/new", again).get_data(as_text=True)
+    assert 'data-testid="earlier-case"' in page, re.findall(r'class="error"[^>]*>([^<]*)', page)
+    history = page.split('data-testid="earlier-case"')[1]
+    assert earlier.reference in history and "Victim of trafficking" in history
+    assert "Reflection period: Mar 2, 2026 – Apr 1, 2026" in history
+    person_id = db.session.get(Case, earlier.id).person_id
+    assert contact.post("/cases/new", {**again, "link_person": str(person_id)}
+                        ).status_code == 302
+    newest = db.session.scalars(sa.select(Case).order_by(Case.id.desc())).first()
+    page = contact.get(f"/cases/{newest.reference}").get_data(as_text=True)
+    assert 'data-testid="earlier-case"' in page and earlier.reference in page

@@ -57,6 +57,16 @@ def cases_of(person: Person) -> list[Case]:
                                    .order_by(Case.created_at)))
 
 
+def case_histories(cases: list[Case]) -> list[dict]:
+    """What a caseworker must see of a person's earlier cases (issue 5): the assessment, the
+    reflection or restitution periods, and disappearances."""
+    from victimcare.support import services as support
+
+    return [{"case": case, "assessment": latest_assessment(case.id),
+             "periods": support.periods_of(case),
+             "disappearances": support.disappearances_of(case)} for case in cases]
+
+
 def register_referral(actor: User, data: dict, person: Person | None = None) -> Referral:
     """Record a contact; unless it leads to no case, open the case for the person (new, or an
     earlier record the caseworker linked) and start the identification process."""
@@ -304,5 +314,5 @@ def identification_of(case: Case) -> dict:
             Interview.case_id == case.id).order_by(Interview.held_at))),
         "disclosures": list(db.session.scalars(sa.select(PoliceDisclosure).where(
             PoliceDisclosure.case_id == case.id).order_by(PoliceDisclosure.sent_at))),
-        "earlier_cases": [c for c in cases_of(case.person) if c.id != case.id],
+        "earlier_cases": case_histories([c for c in cases_of(case.person) if c.id != case.id]),
     }

@@ -48,7 +48,8 @@ def new_referral():
                 flash(_("The case is open and the identification has started."), "success")
                 return redirect(url_for("cases.show_case", reference=referral.case.reference))
     return render_template("identification/referral_form.html", form=form, matches=[
-        (person, services.cases_of(person)) for person in matches], labels=labels)
+        (person, services.case_histories(services.cases_of(person))) for person in matches],
+        labels=labels)
 
 
 def _referral_data(form) -> dict:

@@ -183,6 +183,11 @@ def lawful_residence_ended(case: Case, actor: User, ended_on: date) -> SupportPe
 # --- reading ---------------------------------------------------------------------------------
 
 
+def disappearances_of(case: Case) -> list[date]:
+    """Days the person left without notice (from a placement; see victimcare/housing)."""
+    return []
+
+
 def periods_of(case: Case) -> list[SupportPeriod]:
     return list(db.session.scalars(sa.select(SupportPeriod).where(
         SupportPeriod.case_id == case.id).order_by(SupportPeriod.starts_on, SupportPeriod.id)))
