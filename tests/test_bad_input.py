@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_case, make_org, make_user, open_task
+from tests.housing.builders import make_facility, place
 from victimcare.accounts.models import OrganisationKind, Role
 from victimcare.extensions import db
 
@@ -71,7 +72,36 @@ FORMS = {
     "tasks.start_process": (Role.CMM_COORDINATOR,
                             lambda w: f"/cases/{w['case'].reference}/processes/support_activity",
                             lambda w: {}),
+    "housing.new_facility": (Role.CMM_COORDINATOR, lambda w: "/housing/facilities/new",
+                             lambda w: _facility_form()),
+    "housing.edit_facility": (Role.CMM_COORDINATOR,
+                              lambda w: f"/housing/facilities/{w['facility'].id}",
+                              lambda w: {**_facility_form(), "name": "Changed",
+                                         "version": w["facility"].version}),
+    "housing.new_placement": (Role.CMM_CONTACT_PERSON,
+                              lambda w: f"/cases/{w['case'].reference}/housing/new",
+                              lambda w: {"facility_id": w["other_facility"].id,
+                                         "start_date": "2026-03-02", "price": "1.339,50",
+                                         "payer": "cmm", "confirm_extra_place": "y",
+                                         "current_version": w["placement"].version}),
+    "housing.end_placement": (Role.CMM_CONTACT_PERSON,
+                              lambda w: f"/cases/{w['case'].reference}/housing/"
+                                        f"{w['placement'].id}/end",
+                              lambda w: {"end_date": "2026-03-02",
+                                         "reason": "left_without_notice",
+                                         "version": w["placement"].version}),
+    "housing.follow_up": (Role.CMM_CONTACT_PERSON,
+                          lambda w: f"/cases/{w['case'].reference}/housing/"
+                                    f"{w['placement'].id}/followed-up", lambda w: {}),
 }
+
+
+def _facility_form() -> dict:
+    return {"name": "Reden International, Odense", "kind": "specialised_shelter",
+            "operator_name": "Reden International", "town": "Odense", "fixed_places": "3",
+            "extra_places": "1", "rooms": "3 single", "admits_gender": "women",
+            "age_group": "adults", "residence_requirement": "any", "price": "1339",
+            "price_note": "", "is_active": "y"}
 
 
 @pytest.fixture
@@ -83,8 +113,11 @@ def world(app):
     case = make_case()
     workflow.start("support_activity", case, coordinator)
     db.session.commit()
+    facility, other_facility = make_facility(fixed=1, extra=1), make_facility(fixed=0, extra=1)
     return {"org": org, "user": make_user(Role.NGO_WORKER, org), "case": case,
-            "coordinator": coordinator, "task": open_task(case, "Task_propose")}
+            "coordinator": coordinator, "task": open_task(case, "Task_propose"),
+            "facility": facility, "other_facility": other_facility,
+            "placement": place(case, coordinator, facility, payer="cmm")}
 
 
 def test_every_form_is_in_this_list(app):

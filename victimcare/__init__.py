@@ -95,13 +95,14 @@ def _init_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = _DatabaseInt
     from victimcare.accounts.views import admin_bp, auth_bp
     from victimcare.cases.views import cases_bp
+    from victimcare.housing.views import housing_bp
     from victimcare.identification.views import identification_bp
     from victimcare.main import main_bp
     from victimcare.support.views import support_bp
     from victimcare.workflow.views import tasks_bp
 
     for blueprint in (auth_bp, admin_bp, main_bp, identification_bp, cases_bp, tasks_bp,
-                      support_bp):
+                      support_bp, housing_bp):
         app.register_blueprint(blueprint)
 
 

@@ -2,6 +2,7 @@
 
     flask --app wsgi db upgrade        bring the schema to the newest migration
     flask --app wsgi seed-demo         load demo organisations, users and cases (idempotent)
+    flask --app wsgi seed-facilities   add the housing facilities of DOMAIN.md §6 (idempotent)
     flask --app wsgi create-user       create an account for a real deployment
 """
 
@@ -85,6 +86,17 @@ def seed_demo() -> None:
     created = seed()
     click.echo(f"Demo data ready ({created} new records). Password for every demo user: "
                "victimcare-demo")
+
+
+@click.command("seed-facilities")
+def seed_facilities() -> None:
+    """Add the housing facilities and prices CMM uses (reference data, also for production).
+    Facilities already there, by name, are left as the coordinators keep them."""
+    from victimcare.housing.services import seed_facilities as seed
+
+    with db.transaction():
+        created = seed()
+    click.echo(f"Housing facilities ready ({created} new).")
 
 
 @click.command("create-user")
@@ -172,4 +184,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(workflows_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(seed_facilities)
     app.cli.add_command(create_user)

@@ -90,6 +90,7 @@ def seed() -> int:
             created += 1
         created += _identification_cases(orgs["Center mod Menneskehandel (CMM)"])
         created += _support_cases(orgs["Center mod Menneskehandel (CMM)"])
+        created += _housing(orgs["Center mod Menneskehandel (CMM)"])
     # Activities already past their due time raise their alerts now.
     workflow.run_due_timers()
     return created
@@ -227,3 +228,53 @@ def _support_activity(case, coordinator, organisation, description: str, due_in_
             WorkflowTask.instance_id == instance.id, WorkflowTask.task_name == name,
             WorkflowTask.state == TaskState.READY))
         workflow.complete_task(task, coordinator, data, uuid.uuid4().hex)
+
+
+# --- housing (victimcare.housing) -----------------------------------------------------------
+
+#: Placed people: (given, family, birth date, nationality, language, gender, residence status,
+#: facility, placed days ago). Seven women fill the Copenhagen shelter's fixed places.
+HOUSED = [
+    ("Chioma", "Eze", date(1995, 4, 11), "NG", "eng", "female", "none",
+     "Reden International, Copenhagen", 41),
+    ("Ngozi", "Obi", date(1992, 9, 30), "NG", "eng", "female", "asylum_seeker",
+     "Reden International, Copenhagen", 28),
+    ("Lan", "Nguyen", date(2000, 2, 17), "VN", "vie", "female", "none",
+     "Reden International, Copenhagen", 19),
+    ("Kanya", "Thongchai", date(1987, 7, 5), "TH", "tha", "female", "lawful",
+     "Reden International, Copenhagen", 12),
+    ("Joy", "Adeyemi", date(1998, 12, 1), "NG", "eng", "female", "none",
+     "Reden International, Copenhagen", 9),
+    ("Daria", "Moraru", date(1990, 3, 23), "RO", "ron", "female", "lawful_under_6_months",
+     "Reden International, Copenhagen", 6),
+    ("Esther", "Boateng", date(1997, 8, 14), "GH", "eng", "female", "none",
+     "Reden International, Copenhagen", 2),
+    ("Bogdan", "Rusu", date(1984, 1, 9), "RO", "ron", "male", "lawful",
+     "Krisecenter for Mænd, Fredericia", 15),
+]
+
+
+def _housing(cmm) -> int:
+    """The facility register, and people placed in it: the Copenhagen shelter is full."""
+    from victimcare.cases.models import Gender
+    from victimcare.housing import services as housing
+    from victimcare.housing.models import Facility
+    from victimcare.identification.rules import ResidenceStatus
+
+    created = housing.seed_facilities()
+    contact = accounts.find_user("contact")
+    for (given, family, born, nationality, language, gender, residence, facility_name,
+         days_ago) in HOUSED:
+        if db.session.scalar(sa.select(Person.id).where(Person.given_name == given,
+                                                        Person.family_name == family)):
+            continue
+        person = Person(given_name=given, family_name=family, date_of_birth=born,
+                        nationality=nationality, language=language, gender=Gender(gender),
+                        residence_status=ResidenceStatus(residence))
+        case = cases.create_case(None, person, cmm, status=CaseStatus.SUPPORT,
+                                 contact_person=contact)
+        facility = db.session.scalar(sa.select(Facility).where(Facility.name == facility_name))
+        housing.place_person(case, contact, facility_id=facility.id,
+                             start_date=housing.today() - timedelta(days=days_ago))
+        created += 1
+    return created

@@ -154,5 +154,6 @@ def layout_context() -> dict:
             "tasks": policy.may_call(user, "tasks.inbox"),
             "admin": policy.may_call(user, "admin.list_users"),
             "new_referral": policy.may_call(user, "identification.new_referral"),
+            "housing": policy.may_call(user, "housing.occupancy"),
         },
     }

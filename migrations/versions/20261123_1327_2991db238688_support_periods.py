@@ -1,7 +1,7 @@
 """support periods: reflection and restitution periods and their extensions
 
 Revision ID: 2991db238688
-Revises: 85f7942bcd4a
+Revises: 90e467f0161b
 Create Date: 2026-11-23 13:27:01.605711
 """
 
@@ -11,7 +11,7 @@ import victimcare.db
 
 
 revision = '2991db238688'
-down_revision = '85f7942bcd4a'
+down_revision = '90e467f0161b'
 branch_labels = None
 depends_on = None
 

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_case, make_org, make_user, open_task, run_support_activity
+from tests.housing.builders import make_facility, place
 from victimcare.accounts.models import OrganisationKind, Role
 from victimcare.audit.models import AuditEvent
 from victimcare.extensions import db
@@ -67,6 +68,15 @@ EXPECTED = {
     "admin.edit_user": lambda who, case: who == ADMIN,
     "admin.list_organisations": lambda who, case: who == ADMIN,
     "admin.new_organisation": lambda who, case: who == ADMIN,
+    # Housing: CMM's. The placement belongs to the presented case (a 404 under the other).
+    "housing.occupancy": lambda who, case: who in {COORDINATOR, CONTACT},
+    "housing.new_facility": lambda who, case: who == COORDINATOR,
+    "housing.edit_facility": lambda who, case: who == COORDINATOR,
+    "housing.new_placement": lambda who, case: who in {COORDINATOR, CONTACT},
+    "housing.end_placement": lambda who, case: case == "presented" and (
+        who in {COORDINATOR, CONTACT}),
+    "housing.follow_up": lambda who, case: case == "presented" and (
+        who in {COORDINATOR, CONTACT}),
 }
 
 
@@ -98,6 +108,8 @@ def world(app, make_client):
         pending_threats="no", recommendation="yes", recommendation_reasons="Indicators")
     db.session.add(interview)
     db.session.commit()
+    facility = make_facility()
+    placement = place(cases["presented"], users[CONTACT], facility, payer="cmm")
     tasks = {"ngo_task": open_task(cases["presented"], "Task_carry_out"),
              "cmm_task": open_task(cases["cmm_only"], "Task_propose")}
     clients = {}
@@ -107,7 +119,7 @@ def world(app, make_client):
             assert client.login(users[who].username).status_code == 302
         clients[who] = client
     return {"users": users, "cases": cases, "clients": clients, "tasks": tasks,
-            "interview": interview}
+            "interview": interview, "facility": facility, "placement": placement}
 
 
 def _urls(app, world, endpoint: str):
@@ -115,14 +127,15 @@ def _urls(app, world, endpoint: str):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     method = "GET" if "GET" in rule.methods else "POST"
     if "reference" in rule.arguments:
-        extra = {"process_key": "support_activity", "interview_id": world["interview"].id}
+        extra = {"process_key": "support_activity", "interview_id": world["interview"].id,
+                 "placement_id": world["placement"].id}
         extra = {k: v for k, v in extra.items() if k in rule.arguments}
         return [(label, method, rule.build({"reference": case.reference, **extra})[1])
                 for label, case in world["cases"].items()]
     if "task_id" in rule.arguments:
         return [(label, method, rule.build({"task_id": task.id})[1])
                 for label, task in world["tasks"].items()]
-    values = {"user_id": world["users"][CONTACT].id}
+    values = {"user_id": world["users"][CONTACT].id, "facility_id": world["facility"].id}
     return [(None, method, rule.build({k: values[k] for k in rule.arguments})[1])]
 
 

@@ -67,6 +67,13 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "admin.edit_user": frozenset({Role.ADMIN}),
     "admin.list_organisations": frozenset({Role.ADMIN}),
     "admin.new_organisation": frozenset({Role.ADMIN}),
+    # Housing (issue 6): CMM places people and keeps the facility register.
+    "housing.occupancy": CMM,
+    "housing.new_facility": frozenset({Role.CMM_COORDINATOR}),
+    "housing.edit_facility": frozenset({Role.CMM_COORDINATOR}),
+    "housing.new_placement": CMM,
+    "housing.end_placement": CMM,
+    "housing.follow_up": CMM,
 }
 
 

@@ -32,6 +32,7 @@ def show_case(reference: str):
     with db.transaction():
         case = services.open_case(current_user, reference)
     instances = workflow.instances_for_case(case.id)
+    from victimcare.housing import services as housing
     from victimcare.identification import labels as identification_labels
     from victimcare.identification import services as identification
     from victimcare.support import services as support
@@ -45,7 +46,8 @@ def show_case(reference: str):
         timeline=workflow.case_timeline(case.id), describe_data=describe_data,
         open_tasks=workflow.open_tasks_of_case(case.id),
         diagrams=[(i, workflow.diagram_for(i)) for i in instances if i.status == "running"],
-        startable=[key for key, roles in STARTABLE.items() if current_user.role in roles])
+        startable=[key for key, roles in STARTABLE.items() if current_user.role in roles],
+        housing=housing.housing_of(case))
 
 
 @cases_bp.route("/<reference>/audit")

@@ -184,8 +184,14 @@ def lawful_residence_ended(case: Case, actor: User, ended_on: date) -> SupportPe
 
 
 def disappearances_of(case: Case) -> list[date]:
-    """Days the person left without notice (from a placement; see victimcare/housing)."""
-    return []
+    """Days the person left without notice (udeblevet) from a housing placement."""
+    from victimcare.housing.models import HousingPlacement
+    from victimcare.housing.rules import EndReason as PlacementEnd
+
+    return list(db.session.scalars(sa.select(HousingPlacement.end_date).where(
+        HousingPlacement.case_id == case.id,
+        HousingPlacement.end_reason == PlacementEnd.LEFT_WITHOUT_NOTICE)
+        .order_by(HousingPlacement.end_date)))
 
 
 def periods_of(case: Case) -> list[SupportPeriod]:
@@ -223,17 +229,22 @@ def my_cases(user: User) -> list[dict]:
     open_tasks = (sa.select(sa.func.count()).where(WorkflowTask.case_id == Case.id,
                                                    WorkflowTask.state == TaskState.READY)
                   .correlate(Case).scalar_subquery())
+    from victimcare.housing.models import Facility, HousingPlacement
+
     running = sa.orm.aliased(SupportPeriod)
     stmt = (policy.visible_cases(user)
             .where(Case.contact_person_id == user.id, Case.status != CaseStatus.CLOSED)
             .outerjoin(running, sa.and_(running.case_id == Case.id,
                                         running.status == PeriodStatus.RUNNING))
-            .add_columns(running, open_tasks)
+            .outerjoin(HousingPlacement, sa.and_(HousingPlacement.case_id == Case.id,
+                                                 HousingPlacement.end_date.is_(None)))
+            .outerjoin(Facility, Facility.id == HousingPlacement.facility_id)
+            .add_columns(running, open_tasks, Facility.name)
             .order_by(running.ends_on.is_(None), running.ends_on, Case.id)
             .limit(DASHBOARD_LIMIT))
-    rows = [{"case": case, "period": period, "open_tasks": count,
+    rows = [{"case": case, "period": period, "open_tasks": count, "housed_at": facility,
              "days_left": rules.days_left(period.ends_on, today()) if period else None}
-            for case, period, count in db.session.execute(stmt)]
+            for case, period, count, facility in db.session.execute(stmt)]
     _listed(user, rows)
     return rows
 

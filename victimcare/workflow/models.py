@@ -144,14 +144,17 @@ class CaseEvent(Base):
 
 
 class Alert(Base):
-    """A deadline that passed, raised by a BPMN timer, on the dashboards of those responsible."""
+    """A deadline that passed, raised by a BPMN timer, on the dashboards of those responsible;
+    or an event outside any process (a person left housing without notice, victimcare.housing)."""
 
     __tablename__ = "alerts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    #: The process that raised it; its alerts resolve when it finishes.
-    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("workflow_instances.id"), index=True)
+    #: The process that raised it; its alerts resolve when it finishes. None: raised by a
+    #: domain module, which resolves it itself.
+    instance_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workflow_instances.id"),
+                                                    index=True)
     kind: Mapped[str] = mapped_column(sa.String(64))
     lane: Mapped[str] = mapped_column(sa.String(32))
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
