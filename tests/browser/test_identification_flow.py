@@ -256,7 +256,11 @@ def test_detained_romanian_man_is_decided_before_the_72_hours_run_out(
                     reasons="The act, the means and the purpose are established; the debt is "
                             "still demanded, so he is currently trafficked.")
     complete_task(officer)
-    expect(case_task_rows(officer, live_server, reference)).to_have_count(0)
+    # The assessment is done; a victim without lawful residence: the officer's next task is
+    # to grant the reflection period (workflows/support.bpmn).
+    rows = case_task_rows(officer, live_server, reference)
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Grant the reflection period")
 
     # 6. Back at CMM (the session ended overnight): the decision came in time.
     log_in_in_english(page, live_server, "contact")
@@ -268,7 +272,8 @@ def test_detained_romanian_man_is_decided_before_the_72_hours_run_out(
     expect(deadline(page)).to_have_attribute("data-stage", "met")
     expect(deadline(page)).to_contain_text("decided within the 72 hours")
     expect(page.locator("main p.lead .badge").first).to_have_text("Support")
-    expect(page.locator("#tasks li")).to_have_count(0)
+    expect(page.locator("#tasks li")).to_have_count(1)
+    expect(page.locator("#tasks li")).to_contain_text("Grant the reflection period")
     expect(page.locator("main")).not_to_contain_text("His passport was taken")  # 1a only
     save_screenshot(screenshot, page, "4-case-decided")
 
