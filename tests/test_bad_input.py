@@ -69,6 +69,8 @@ FORMS = {
                                lambda w: f"/cases/{w['case'].reference}/contact-person",
                                lambda w: {"contact_person_id": w["coordinator"].id,
                                           "representative_name": "", "version": "1"}),
+    "tasks.follow_up_alert": (Role.CMM_COORDINATOR, lambda w: "/alerts/1/followed-up",
+                              lambda w: {}),
     "tasks.start_process": (Role.CMM_COORDINATOR,
                             lambda w: f"/cases/{w['case'].reference}/processes/support_activity",
                             lambda w: {}),

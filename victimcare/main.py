@@ -34,6 +34,8 @@ def dashboard():
             if current_user.role in (Role.CMM_COORDINATOR, Role.IMMIGRATION_OFFICER):
                 ending = support.periods_ending(current_user)
     return render_template("main/dashboard.html", summary=summary, level=level, alerts=alerts,
+                           may_follow_up=lambda alert: workflow.may_follow_up(current_user,
+                                                                              alert),
                            tasks=tasks, my_cases=mine, periods_ending=ending,
                            ending_within=ENDING_WITHIN_DAYS)
 

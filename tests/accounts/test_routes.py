@@ -18,7 +18,7 @@ from victimcare.audit.models import AuditEvent
 from victimcare.extensions import db
 from victimcare.identification.models import Interview
 from victimcare.workflow import services as workflow
-from victimcare.workflow.models import WorkflowTask
+from victimcare.workflow.models import Alert, InstanceStatus, WorkflowTask
 
 ANON = "anonymous"
 COORDINATOR = "coordinator"
@@ -63,6 +63,8 @@ EXPECTED = {
     "tasks.release_task": lambda who, task: who in _TASK_WORKERS[task],
     "tasks.assign_task": lambda who, task: who == COORDINATOR and task == "cmm_task",
     "tasks.start_process": lambda who, case: who in {COORDINATOR, CONTACT},
+    # An alert of an ended process on the CMM-only case, in the CMM lane.
+    "tasks.follow_up_alert": lambda who, case: who in {COORDINATOR, CONTACT},
     "admin.list_users": lambda who, case: who == ADMIN,
     "admin.new_user": lambda who, case: who == ADMIN,
     "admin.edit_user": lambda who, case: who == ADMIN,
@@ -108,6 +110,12 @@ def world(app, make_client):
         pending_threats="no", recommendation="yes", recommendation_reasons="Indicators")
     db.session.add(interview)
     db.session.commit()
+    ended = workflow.start("support_activity", cases["cmm_only"], users[COORDINATOR])
+    ended.status = InstanceStatus.COMPLETED
+    alert = Alert(case_id=cases["cmm_only"].id, instance_id=ended.id, kind="activity_overdue",
+                  lane="CMM")
+    db.session.add(alert)
+    db.session.commit()
     facility = make_facility()
     placement = place(cases["presented"], users[CONTACT], facility, payer="cmm")
     tasks = {"ngo_task": open_task(cases["presented"], "Task_carry_out"),
@@ -119,7 +127,8 @@ def world(app, make_client):
             assert client.login(users[who].username).status_code == 302
         clients[who] = client
     return {"users": users, "cases": cases, "clients": clients, "tasks": tasks,
-            "interview": interview, "facility": facility, "placement": placement}
+            "interview": interview, "facility": facility, "placement": placement,
+            "alert": alert}
 
 
 def _urls(app, world, endpoint: str):
@@ -135,7 +144,8 @@ def _urls(app, world, endpoint: str):
     if "task_id" in rule.arguments:
         return [(label, method, rule.build({"task_id": task.id})[1])
                 for label, task in world["tasks"].items()]
-    values = {"user_id": world["users"][CONTACT].id, "facility_id": world["facility"].id}
+    values = {"user_id": world["users"][CONTACT].id, "facility_id": world["facility"].id,
+              "alert_id": world["alert"].id}
     return [(None, method, rule.build({k: values[k] for k in rule.arguments})[1])]
 
 

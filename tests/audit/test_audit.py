@@ -97,3 +97,20 @@ def test_seeing_a_case_in_the_list_is_an_audited_read(client):
     assert "Ioana" in client.get("/cases").get_data(as_text=True)
     listed = [e for e in _case_events(case) if e.action == "case.listed"]
     assert [e.actor_id for e in listed] == [reader.id]
+
+
+def test_every_audited_action_reads_as_words(app):
+    """The audit log shows each action in the reader's language: every action the code
+    records has a label (an unlabelled one would show its code)."""
+    import re
+    from pathlib import Path
+
+    from victimcare.audit.services import ACTION_LABELS
+
+    source = Path(__file__).resolve().parents[2] / "victimcare"
+    recorded = set()
+    for path in source.rglob("*.py"):
+        recorded |= set(re.findall(r'audit\.record\(\s*\w+,\s*"([a-z_.]+)"', path.read_text()))
+        recorded |= set(re.findall(r'_audit\(\s*\w+,\s*"([a-z_.]+)"', path.read_text()))
+    assert "period.ended" in recorded and "case.viewed" in recorded
+    assert sorted(recorded - set(ACTION_LABELS)) == []

@@ -299,8 +299,11 @@ def test_the_assessment_goes_to_the_police_only_with_consent_and_is_recorded(peo
                                 "sent_at": "2026-03-02T09:40"})
     assert 'id="sent_at-error"' in before.get_data(as_text=True)
     assert "Københavns Politi" in before.get_data(as_text=True)  # what was typed stays
+    decided = contact.post(url, {"document": "assessment", "recipient": "Københavns Politi",
+                                 "sent_at": "2026-03-02T09:58"})  # decided at 10:00
+    assert 'id="sent_at-error"' in decided.get_data(as_text=True)
     assert contact.post(url, {"document": "assessment", "recipient": "Københavns Politi",
-                              "sent_at": "2026-03-02T09:58"}).status_code == 302
+                              "sent_at": "2026-03-02T10:04"}).status_code == 302
     disclosure = db.session.scalar(sa.select(PoliceDisclosure))
     assessment = db.session.scalar(sa.select(TraffickingAssessment))
     interview = db.session.scalar(sa.select(Interview))
@@ -323,3 +326,18 @@ def test_without_consent_nothing_can_be_disclosed(people):
     assert response.status_code == 200 and 'id="document-error"' in response.get_data(
         as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PoliceDisclosure)) == 0
+
+
+def test_a_later_interview_without_consent_withdraws_it(people):
+    contact = people["clients"]["contact"]
+    case = _register(people, given_name="Malai", family_name="Srisuk",
+                     date_of_birth="1989-11-20")
+    _do(contact, _open(case, "Task_interview"), {**INTERVIEW, "another_interview": "y"})
+    _do(contact, _open(case, "Task_interview"), {
+        **INTERVIEW, "held_at": "2026-03-02T09:50", "police_consent": "no",
+        "police_consent_at": ""})
+    url = f"/cases/{case.reference}/disclosures/new"
+    assert 'data-testid="no-consent"' in contact.get(url).get_data(as_text=True)
+    response = contact.post(url, {"document": "form_1a", "recipient": "Københavns Politi",
+                                  "sent_at": "2026-03-02T09:55"})
+    assert 'id="document-error"' in response.get_data(as_text=True)

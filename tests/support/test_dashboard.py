@@ -12,17 +12,20 @@ from victimcare.extensions import db
 __all__ = ["people"]
 
 
-def test_contact_person_and_coordinator_see_the_periods_that_matter(people, make_client):
+def test_contact_person_and_coordinator_see_the_periods_that_matter(people, frozen_clock):
     soon = _victim(people, residence_status="none")  # the contact person registered both
     later = _victim(people, residence_status="lawful", given_name="Ana", family_name="Rusu")
     _do(people["clients"]["immigration"], _open(soon, "Task_grant_reflection"),
-        {"starts_on": "2026-02-20", "days": "20"})  # ends 12 March: 10 days left
-    _do(people["clients"]["coordinator"], _open(later, "Task_grant_restitution"),
         {"starts_on": "2026-03-02", "days": "30"})  # ends 1 April
+    _do(people["clients"]["coordinator"], _open(later, "Task_grant_restitution"),
+        {"starts_on": "2026-03-02", "days": "60"})  # ends 1 May
+    frozen_clock.advance(days=22)  # 24 March: 8 days left of the first
+    for name, client in people["clients"].items():
+        client.login(people["users"][name].username)
 
     mine = people["clients"]["contact"].get("/").get_data(as_text=True)
     assert 'data-testid="my-cases"' in mine
-    assert soon.reference in mine and later.reference in mine and "10 days left" in mine
+    assert soon.reference in mine and later.reference in mine and "8 days left" in mine
     assert 'data-testid="periods-ending"' not in mine  # the coordinator's view
 
     overview = people["clients"]["coordinator"].get("/").get_data(as_text=True)

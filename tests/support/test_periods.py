@@ -96,7 +96,15 @@ def test_reflection_period_granted_extended_and_capped_at_120_days(people, froze
     period = _period(case)
     assert period.status.value == "ended" and period.end_reason.value == "expired"
     assert db.session.get(Case, case.id).status == CaseStatus.DEPARTURE
-    assert "reflection_period_ended" in db.session.scalars(sa.select(Alert.kind)).all()
+    # The contact person is alerted on the dashboard, until someone follows it up.
+    alert = db.session.scalar(sa.select(Alert).where(Alert.kind == "reflection_period_ended"))
+    assert alert.resolved_at is None
+    dashboard = contact.get("/").get_data(as_text=True)
+    assert "departure position" in dashboard and f"/alerts/{alert.id}/followed-up" in dashboard
+    assert contact.post(f"/alerts/{alert.id}/followed-up", {}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Alert, alert.id).resolved_at is not None
+    assert "departure position" not in contact.get("/").get_data(as_text=True)
 
 
 def test_an_unreviewed_period_still_ends_on_time(people, frozen_clock):
@@ -155,12 +163,76 @@ def test_an_asylum_seekers_period_starts_at_the_final_rejection(people):
     case = _victim(people, residence_status="asylum_seeker")
     officer = people["clients"]["immigration"]
     assert _open(case, "Task_grant_reflection") is None
-    _do(officer, _open(case, "Task_record_rejection"), {"rejected_on": "2026-03-01"})
-    _do(officer, _open(case, "Task_grant_reflection"), {"starts_on": "2026-03-01",
-                                                        "days": "30"})
+    _do(officer, _open(case, "Task_record_rejection"), {"asylum_outcome": "rejected",
+                                                        "decided_on": "2026-02-20"})
+    grant = _open(case, "Task_grant_reflection")
+    refused = _do(officer, grant, {"starts_on": "2026-03-02", "days": "30"}, expect=200)
+    assert 'id="starts_on-error"' in refused.get_data(as_text=True)
+    assert "Feb 20, 2026" in refused.get_data(as_text=True)
+    _do(officer, grant, {"starts_on": "2026-02-20", "days": "30"})
     period = _period(case)
-    assert period.asylum_rejected_on.isoformat() == "2026-03-01"
-    assert period.ends_on.isoformat() == "2026-03-31"
+    assert period.asylum_rejected_on.isoformat() == "2026-02-20"
+    assert (period.starts_on.isoformat(), period.ends_on.isoformat()) == (
+        "2026-02-20", "2026-03-22")
+
+
+def test_asylum_granted_ends_the_support_process(people):
+    case = _victim(people, residence_status="asylum_seeker")
+    _do(people["clients"]["immigration"], _open(case, "Task_record_rejection"),
+        {"asylum_outcome": "granted", "decided_on": "2026-03-01"})
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).person.residence_status.value == "lawful"
+    assert _open(case, "Task_grant_reflection") is None
+    assert db.session.scalar(sa.select(WorkflowInstance.status).where(
+        WorkflowInstance.process_key == "support")) == InstanceStatus.COMPLETED
+
+
+def test_an_asylum_application_ends_the_period_until_the_final_decision(people, frozen_clock):
+    case = _victim(people, residence_status="none")
+    officer, contact = people["clients"]["immigration"], people["clients"]["contact"]
+    _do(officer, _open(case, "Task_grant_reflection"), {"starts_on": "2026-03-02",
+                                                        "days": "30"})
+    _tick(frozen_clock, people, days=24)
+    _do(contact, _open(case, "Task_review"), {"review_decision": "asylum"})
+    first = _period(case)
+    assert (first.status.value, first.end_reason.value) == ("ended", "asylum")
+    _tick(frozen_clock, people, days=10)  # 5 April: asylum finally rejected on 4 April
+    _do(officer, _open(case, "Task_record_rejection"), {"asylum_outcome": "rejected",
+                                                        "decided_on": "2026-04-04"})
+    _do(officer, _open(case, "Task_grant_reflection"), {"starts_on": "2026-04-04",
+                                                        "days": "30"})
+    second = _period(case)
+    assert second.id != first.id and second.starts_on.isoformat() == "2026-04-04"
+
+
+def test_a_grant_is_held_to_the_law(people):
+    case = _victim(people, residence_status="none")  # decided on 2 March
+    officer = people["clients"]["immigration"]
+    grant = _open(case, "Task_grant_reflection")
+    for form, field, words in (
+            ({"starts_on": "2026-03-02", "days": "121"}, "days", "at most 120 days"),
+            ({"starts_on": "2026-03-02", "days": "14"}, "days", "at least 30 days"),
+            ({"starts_on": "2026-02-27", "days": "30"}, "starts_on", "Mar 2, 2026"),
+            ({"starts_on": "0001-01-01", "days": "30"}, "starts_on", "Check the year")):
+        html = _do(officer, grant, form, expect=200).get_data(as_text=True)
+        assert f'id="{field}-error"' in html and words in html, form
+    assert _period(case) is None
+
+
+def test_an_ended_period_cannot_be_extended(people, frozen_clock):
+    case = _victim(people, residence_status="none")
+    officer, contact = people["clients"]["immigration"], people["clients"]["contact"]
+    _do(officer, _open(case, "Task_grant_reflection"), {"starts_on": "2026-03-02",
+                                                        "days": "30"})
+    _tick(frozen_clock, people, days=24)
+    _do(contact, _open(case, "Task_review"), {"review_decision": "extend"})
+    extend = _open(case, "Task_extend_reflection")
+    frozen_clock.advance(days=6, hours=16)  # 2 April 03:00: past the end, before a sweep
+    officer.login(people["users"]["immigration"].username)
+    html = _do(officer, extend, {"extended": "yes", "ends_on": "2026-04-20",
+                                 "reason": "special_reasons"}, expect=200).get_data(as_text=True)
+    assert "can no longer be extended" in html
+    assert _period(case).ends_on.isoformat() == "2026-04-01"
 
 
 def test_a_not_victim_decision_starts_no_support(people):

@@ -30,6 +30,8 @@ def test_thirty_days_from_the_decision():
 def test_a_reflection_period_may_reach_120_days_but_not_one_more():
     start = date(2026, 3, 2)
     rules.check_length(PeriodKind.REFLECTION, start, rules.end_date(start, 120))
+    with pytest.raises(rules.PeriodTooLong):
+        rules.check_length(PeriodKind.REFLECTION, start, rules.end_date(start, 121))
     with pytest.raises(rules.PeriodTooLong) as refused:
         rules.check_length(PeriodKind.REFLECTION, start, rules.end_date(start, 130))
     assert refused.value.days == 130 and refused.value.latest == date(2026, 6, 30)

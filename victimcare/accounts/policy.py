@@ -62,6 +62,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "tasks.release_task": CASEWORKERS,
     "tasks.assign_task": frozenset({Role.CMM_COORDINATOR}),
     "tasks.start_process": CMM,
+    "tasks.follow_up_alert": CASEWORKERS,
     "admin.list_users": frozenset({Role.ADMIN}),
     "admin.new_user": frozenset({Role.ADMIN}),
     "admin.edit_user": frozenset({Role.ADMIN}),

@@ -56,11 +56,17 @@ def _long_text(label, required=False):
                                             NoControlCharacters(multiline=True)])
 
 
+#: Nothing this system records happened before this year (a typo, not a case).
+EARLIEST_YEAR = 1990
+
+
 def _not_in_the_future(form, field):
     """A time that has happened: no later than now (a few minutes' slack for clocks)."""
     if field.data and field.data.replace(tzinfo=clock.LOCAL_ZONE) > clock.now() + timedelta(
             minutes=5):
         raise ValidationError(_l("This time is in the future. Give the time it happened."))
+    if field.data and field.data.year < EARLIEST_YEAR:
+        raise ValidationError(_l("This time is too far back. Check the year."))
 
 
 def _when(label, required=True):
@@ -226,7 +232,8 @@ class Form1a(FlaskForm):
     currency_notes = _long_text(_l("Notes on whether the trafficking is ongoing"))
     recommendation = _finding(_l("Indications of trafficking"))
     recommendation_reasons = _long_text(_l("Reasons for the recommendation"), required=True)
-    police_consent = RadioField(_l("The person consents to share the 1a form with the police"),
+    police_consent = RadioField(_l("The person consents to share the 1a form and the "
+                                   "assessment with the police"),
                                 choices=labels.choices(labels.YES_NO), validators=[_required])
     police_consent_at = _when(_l("Consent given at"), required=False)
     another_interview = BooleanField(_l("Another interview is needed"))

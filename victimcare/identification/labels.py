@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wtforms import SelectChoice
 
+from victimcare.audit.services import ACTION_LABELS
 from victimcare.i18n import _l
 
 REFERRERS = [
@@ -71,3 +72,13 @@ def label(pairs, value) -> str:
         if key == value:
             return str(text)
     return "" if value is None else str(value)
+
+
+ACTION_LABELS.update({
+    "referral.registered": _l("Registered a referral"),
+    "referral.logged": _l("Logged a contact that led to no case"),
+    "interview.recorded": _l("Recorded an identification interview (1a)"),
+    "interview.viewed": _l("Viewed a 1a form"),
+    "assessment.recorded": _l("Recorded the trafficking assessment"),
+    "police.disclosed": _l("Recorded a disclosure to the police"),
+})

@@ -175,9 +175,11 @@ def record_interview(case: Case, actor: User, data: dict, task) -> None:
 
 
 def latest_consenting_interview(case_id: int) -> Interview | None:
-    return db.session.scalar(sa.select(Interview).where(
-        Interview.case_id == case_id, Interview.police_consent.is_(True))
-        .order_by(Interview.held_at.desc(), Interview.id.desc()).limit(1))
+    """The interview whose consent to share with the police stands: the latest interview's
+    answer counts (a later "no" withdraws an earlier "yes")."""
+    latest = db.session.scalar(sa.select(Interview).where(Interview.case_id == case_id)
+                               .order_by(Interview.held_at.desc(), Interview.id.desc()).limit(1))
+    return latest if latest is not None and latest.police_consent else None
 
 
 def latest_assessment(case_id: int) -> TraffickingAssessment | None:
@@ -205,6 +207,10 @@ def disclose_to_police(case: Case, actor: User, document: str, recipient: str,
         assessment = latest_assessment(case.id)
         if assessment is None:
             raise RuleViolation(_("There is no assessment to send yet."), field=field)
+        if sent_at < assessment.decided_at:
+            raise RuleViolation(_("The assessment was decided at %(when)s: it cannot have been "
+                                  "sent before.", when=format_when(assessment.decided_at)),
+                                field="sent_at")
     disclosure = PoliceDisclosure(
         case_id=case.id, document=document,
         interview_id=consent.id if document == "form_1a" else None,

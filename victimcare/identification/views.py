@@ -8,6 +8,7 @@ from flask_login import current_user
 from victimcare.accounts import policy
 from victimcare.accounts.views import show_violation
 from victimcare.audit import services as audit
+from victimcare.cases import services as cases
 from victimcare.cases.models import Person
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
@@ -86,7 +87,8 @@ def show_interview(reference: str, interview_id: int):
 @identification_bp.route("/cases/<reference>/disclosures/new", methods=["GET", "POST"])
 def new_disclosure(reference: str):
     """Record that the 1a form or the assessment went to the police (with consent)."""
-    case = policy.load_case_or_404(reference, current_user)
+    with db.transaction():  # an audited read of the case
+        case = cases.open_case(current_user, reference)
     form = forms.DisclosureForm()
     if form.validate_on_submit():
         try:

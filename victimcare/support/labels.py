@@ -1,5 +1,6 @@
 """How periods read to a person (translated)."""
 
+from victimcare.audit.services import ACTION_LABELS
 from victimcare.i18n import _l
 
 PERIOD_KINDS = {"reflection": _l("Reflection period"), "restitution": _l("Restitution period")}
@@ -13,3 +14,18 @@ EXTENSION_REASONS = [("special_reasons", _l("Special reasons")),
 
 def label(mapping, code: str) -> str:
     return str(dict(mapping).get(code, code))
+
+ACTION_LABELS_SUPPORT = {
+    "period.granted": _l("Granted a period"),
+    "period.extended": _l("Extended a period"),
+    "period.not_extended": _l("Decided not to extend a period"),
+    "period.ended": _l("A period ended"),
+    "residence.ended": _l("Recorded that lawful residence ended"),
+    "asylum.decision_recorded": _l("Recorded the final asylum decision"),
+    "case.contact_person_set": _l("Named the contact person"),
+    "case.handed_to_immigration_service": _l("Handed the case to the Immigration Service"),
+    "process.cancelled": _l("Stopped a process"),
+    "alert.followed_up": _l("Marked an alert as followed up"),
+}
+
+ACTION_LABELS.update(ACTION_LABELS_SUPPORT)

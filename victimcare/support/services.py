@@ -38,6 +38,12 @@ def today() -> date:
 def start_support(case: Case, actor: User, kind: rules.StartKind | None = None) -> None:
     """Start the support process: the period follows from the residence status."""
     kind = kind or rules.start_kind(case.person.residence_status)
+    if kind != rules.StartKind.RESTITUTION and case.presented_to_immigration_at is None:
+        # The Immigration Service sets the reflection period: the case goes to it (it was
+        # CMM's alone, e.g. lawful residence that ended, or decided by a court).
+        case.presented_to_immigration_at = clock.now()
+        audit.record(actor, "case.handed_to_immigration_service", "case", case.id,
+                     case_id=case.id, details={"period": kind.value})
     _workflow().start(PROCESS_KEY, case, actor, {
         "period_kind": kind.value, "first_name": case.person.minimal_name,
         "language": case.person.language})
@@ -55,23 +61,44 @@ def _date(value: str | None) -> date | None:
 # --- task handlers -------------------------------------------------------------------------
 
 
-def record_asylum_rejection(case: Case, actor: User, data: dict, task) -> None:
-    audit.record(actor, "asylum.rejection_recorded", "case", case.id, case_id=case.id,
-                 details={"rejected_on": data["asylum_rejected_on"]})
+def record_asylum_decision(case: Case, actor: User, data: dict, task) -> None:
+    """The final asylum decision: a rejection starts the reflection period (next task);
+    asylum granted means lawful residence, and this process ends."""
+    if data["asylum_outcome"] == "granted":
+        case.person.residence_status = ResidenceStatus.LAWFUL
+    audit.record(actor, "asylum.decision_recorded", "case", case.id, case_id=case.id,
+                 details={"outcome": data["asylum_outcome"]})
 
 
 def grant_period(case: Case, actor: User, data: dict, task) -> None:
-    """The Immigration Service grants a reflection period, or CMM a restitution period."""
+    """The Immigration Service grants a reflection period, or CMM a restitution period.
+    A reflection period lasts at least 30 and at most 120 days (DOMAIN.md §5); it starts no
+    earlier than the decision (or the end of lawful residence), and for an asylum seeker on
+    the day of the final rejection."""
     kind = (PeriodKind.RESTITUTION if task.task_name == "Task_grant_restitution"
             else PeriodKind.REFLECTION)
     starts_on, ends_on = _date(data["period_starts_on"]), _date(data["period_ends_on"])
-    _check_length(kind, starts_on, ends_on, field="days")
     context = task.context or {}
+    rejected_on = _date(context.get("asylum_rejected_on"))
+    replaced = _replaced_period(case.id)
+    if rejected_on is not None and starts_on != rejected_on:
+        raise RuleViolation(_("For an asylum seeker the reflection period starts on the day "
+                              "of the final rejection of asylum: %(day)s.",
+                              day=format_day(rejected_on)), field="starts_on")
+    earliest = replaced.ended_on if replaced is not None else _decision_day(case.id)
+    if rejected_on is None and earliest is not None and starts_on < earliest:
+        raise RuleViolation(_("The period cannot start before %(day)s (the decision, or the "
+                              "end of lawful residence).", day=format_day(earliest)),
+                            field="starts_on")
+    if kind == PeriodKind.REFLECTION and rules.total_days(starts_on, ends_on) < \
+            rules.REFLECTION_DAYS:
+        raise RuleViolation(_("A reflection period lasts at least %(days)s days.",
+                              days=rules.REFLECTION_DAYS), field="days")
+    _check_length(kind, starts_on, ends_on, field="days")
     period = SupportPeriod(
         case_id=case.id, instance_id=task.instance_id, kind=kind, starts_on=starts_on,
-        ends_on=ends_on, asylum_rejected_on=_date(context.get("asylum_rejected_on")),
-        notes=data.get("notes") or "", granted_by_id=actor.id,
-        follows_id=_replaced_period_id(case.id))
+        ends_on=ends_on, asylum_rejected_on=rejected_on, notes=data.get("notes") or "",
+        granted_by_id=actor.id, follows_id=replaced.id if replaced is not None else None)
     db.session.add(period)
     case.status = CaseStatus.SUPPORT
     db.session.flush()
@@ -79,10 +106,19 @@ def grant_period(case: Case, actor: User, data: dict, task) -> None:
                  details={"kind": kind.value, "ends_on": ends_on.isoformat()})
 
 
-def _replaced_period_id(case_id: int) -> int | None:
+def _decision_day(case_id: int) -> date | None:
+    from victimcare.identification.models import TraffickingAssessment
+
+    decided = db.session.scalar(sa.select(TraffickingAssessment.decided_at).where(
+        TraffickingAssessment.case_id == case_id).order_by(TraffickingAssessment.id.desc())
+        .limit(1))
+    return decided.astimezone(clock.LOCAL_ZONE).date() if decided is not None else None
+
+
+def _replaced_period(case_id: int) -> SupportPeriod | None:
     """The restitution period a new reflection period takes over from, if any."""
     follower = sa.orm.aliased(SupportPeriod)
-    return db.session.scalar(sa.select(SupportPeriod.id).where(
+    return db.session.scalar(sa.select(SupportPeriod).where(
         SupportPeriod.case_id == case_id,
         SupportPeriod.end_reason == EndReason.RESIDENCE_ENDED,
         ~sa.exists().where(follower.follows_id == SupportPeriod.id))
@@ -109,6 +145,9 @@ def extend_period(case: Case, actor: User, data: dict, task) -> None:
     period = _running_period(task.instance_id)
     if period is None:
         raise RuleViolation(_("This period has already ended."), field="extended")
+    if today() > period.ends_on:
+        raise RuleViolation(_("This period ended on %(end)s: it can no longer be extended.",
+                              end=format_day(period.ends_on)), field="extended")
     new_end = _date(data["period_ends_on"])
     if new_end <= period.ends_on:
         raise RuleViolation(_("The new end must be after the current end (%(end)s).",
@@ -158,22 +197,25 @@ def lawful_residence_ended(case: Case, actor: User, ended_on: date) -> SupportPe
     Service takes over and must grant a **new** 30-day reflection period, however long the
     person was with CMM. The restitution period ends that day; its process stops and a new
     support process starts, with the Immigration Service's grant as its first task."""
+    workflow = _workflow()
     period = running_restitution(case)
-    if period is None:
+    if period is not None:  # lock its process first, then look again: the sweep may have
+        workflow.lock_instance(period.instance_id)  # ended it, or a task completed meanwhile
+        db.session.refresh(period)
+    if period is None or period.status != PeriodStatus.RUNNING:
         raise RuleViolation(_("There is no running restitution period on this case."),
                             field="ended_on")
     if ended_on < period.starts_on:
         raise RuleViolation(_("The restitution period started on %(start)s: lawful residence "
                               "cannot have ended before it.", start=format_day(period.starts_on)),
                             field="ended_on")
+    instance = db.session.get(WorkflowInstance, period.instance_id)
+    if not workflow.cancel_instance(instance, actor, "lawful_residence_ended"):
+        raise RuleViolation(_("There is no running restitution period on this case."),
+                            field="ended_on")
     period.status, period.end_reason, period.ended_on = (
         PeriodStatus.ENDED, EndReason.RESIDENCE_ENDED, ended_on)
     case.person.residence_status = ResidenceStatus.NONE
-    if case.presented_to_immigration_at is None:  # the case goes to the Immigration Service
-        case.presented_to_immigration_at = clock.now()
-    workflow = _workflow()
-    instance = db.session.get(WorkflowInstance, period.instance_id)
-    workflow.cancel_instance(instance, actor, "lawful_residence_ended")
     audit.record(actor, "residence.ended", "support_period", period.id, case_id=case.id,
                  details={"ended_on": ended_on.isoformat()})
     start_support(case, actor, rules.StartKind.REFLECTION)

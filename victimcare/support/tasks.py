@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectChoice, TextAreaField
@@ -28,8 +28,10 @@ REVIEW_DECISIONS = [
     ("asylum", _l("The person has applied for asylum: the period ends")),
     ("end", _l("Let the period end"))]
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+ASYLUM_OUTCOMES = [("rejected", _l("Finally rejected")), ("granted", _l("Granted"))]
 
 VALUE_LABELS.update({"period_kind": PERIOD_KINDS, "review_decision": REVIEW_DECISIONS,
+                     "asylum_outcome": ASYLUM_OUTCOMES,
                      "reason": EXTENSION_REASONS})
 FIELD_LABELS.update({
     "period_kind": _l("Period"), "period_starts_on": _l("Period starts"),
@@ -48,6 +50,19 @@ def _not_in_the_future(form, field):
         raise ValidationError(_l("This date is in the future. Give the day it happened."))
 
 
+def _plausible(form, field):
+    """No period starts more than a year back (a typo in the year, not a real case)."""
+    if field.data and field.data < _today() - timedelta(days=366):
+        raise ValidationError(_l("This date is more than a year ago. Check the year."))
+
+
+def _within_the_cap(form, field):
+    """A new end within 120 days of today is all a reflection period can reach; a
+    restitution period within a year (the handler checks the exact limit)."""
+    if field.data and not _today() <= field.data <= _today() + timedelta(days=366):
+        raise ValidationError(_l("Give a day from today and within a year."))
+
+
 def _notes(required: bool = False):
     return TextAreaField(_l("Notes"), validators=[
         InputRequired(_l("Write a short note.")) if required else Optional(),
@@ -61,20 +76,24 @@ def clock_data(ends_on: date) -> dict:
             "ends_at": rules.ends_at(ends_on, clock.LOCAL_ZONE).isoformat()}
 
 
-class AsylumRejectionForm(FlaskForm):
-    rejected_on = DateField(_l("Date of the final rejection of asylum"), validators=[
-        InputRequired(_l("Give a date.")), _not_in_the_future])
+class AsylumDecisionForm(FlaskForm):
+    asylum_outcome = RadioField(_l("The final asylum decision"),
+                                choices=[SelectChoice(k, v) for k, v in ASYLUM_OUTCOMES],
+                                validators=[InputRequired(_l("Choose one."))])
+    decided_on = DateField(_l("Date of the decision"), validators=[
+        InputRequired(_l("Give a date.")), _not_in_the_future, _plausible])
     notes = _notes()
 
 
-def _rejection_data(form) -> dict:
-    return {"asylum_rejected_on": form.rejected_on.data.isoformat(),
-            "notes": form.notes.data or ""}
+def _asylum_data(form) -> dict:
+    day = form.decided_on.data.isoformat()
+    return {"asylum_outcome": form.asylum_outcome.data, "notes": form.notes.data or "",
+            "asylum_rejected_on": day if form.asylum_outcome.data == "rejected" else None}
 
 
 class GrantPeriodForm(FlaskForm):
     starts_on = DateField(_l("The period starts on"), default=_today, validators=[
-        InputRequired(_l("Give a date.")), _not_in_the_future])
+        InputRequired(_l("Give a date.")), _not_in_the_future, _plausible])
     days = IntegerField(_l("Length in days"), default=rules.REFLECTION_DAYS, validators=[
         InputRequired(_l("Give the number of days.")),
         NumberRange(min=1, max=366, message=_l("Give a number of days from 1 to 366."))])
@@ -103,7 +122,8 @@ class ExtendPeriodForm(FlaskForm):
     extended = RadioField(_l("Extend the period?"),
                           choices=[SelectChoice(k, v) for k, v in YES_NO],
                           validators=[InputRequired(_l("Choose yes or no."))])
-    ends_on = DateField(_l("New last day of the period"), validators=[Optional()])
+    ends_on = DateField(_l("New last day of the period"), validators=[Optional(),
+                                                                      _within_the_cap])
     reason = RadioField(_l("Reason"), choices=[SelectChoice(k, v) for k, v in EXTENSION_REASONS],
                         validators=[Optional()])
     notes = _notes()
@@ -129,7 +149,7 @@ def _extend_data(form) -> dict:
 PERIOD_CONTEXT = ("first_name", "period_kind", "period_starts_on", "period_ends_on")
 
 register("asylum_rejection", TaskForm(
-    AsylumRejectionForm, _rejection_data, handler=services.record_asylum_rejection,
+    AsylumDecisionForm, _asylum_data, handler=services.record_asylum_decision,
     context_keys=("first_name", "period_kind")))
 register("grant_period", TaskForm(
     GrantPeriodForm, _grant_data, handler=services.grant_period,

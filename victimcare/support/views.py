@@ -16,15 +16,15 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from victimcare.accounts import policy
 from victimcare.accounts.models import User
 from victimcare.accounts.views import show_violation
+from victimcare.cases import services as cases
 from victimcare.db import bump_version
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
 from victimcare.forms import NoControlCharacters
 from victimcare.i18n import _, _l
-from victimcare.support import labels, services
+from victimcare.support import labels, rules, services
 
 support_bp = Blueprint("support", __name__, template_folder="templates")
 
@@ -52,7 +52,8 @@ class ResidenceEndedForm(FlaskForm):
 def residence_ended(reference: str):
     """CMM records that lawful residence ended: the Immigration Service takes over with a
     new reflection period (DOMAIN.md §5)."""
-    case = policy.load_case_or_404(reference, current_user)
+    with db.transaction():  # an audited read of the case
+        case = cases.open_case(current_user, reference)
     form = ResidenceEndedForm()
     if form.validate_on_submit():
         try:
@@ -71,7 +72,8 @@ def residence_ended(reference: str):
     if not form.is_submitted():
         form.version.data = str(case.version)
     return render_template("support/residence_ended.html", case=case, form=form,
-                           support=services.support_of(case))
+                           support=services.support_of(case),
+                           reflection_days=rules.REFLECTION_DAYS)
 
 
 
@@ -90,7 +92,8 @@ class ContactPersonForm(FlaskForm):
 @support_bp.route("/cases/<reference>/contact-person", methods=["GET", "POST"])
 def contact_person(reference: str):
     """The coordinator names the victim's contact person (and a minor's representative)."""
-    case = policy.load_case_or_404(reference, current_user)
+    with db.transaction():  # an audited read of the case
+        case = cases.open_case(current_user, reference)
     candidates = services.contact_person_candidates()
     form = ContactPersonForm(obj=None if request.method == "POST" else case)
     form.contact_person_id.choices = [

@@ -181,15 +181,17 @@ def _after_step(instance, workflow, definition, calls, actor) -> None:
                                               kind=AssignmentKind.TASK, task_id=row.id))
         if task.due_at is not None:  # a deadline that has fired stays the task's deadline
             row.due_at = task.due_at
-    for operation, params in calls:
-        _apply_service_call(instance, operation, params)
     if instance.status == InstanceStatus.COMPLETED:  # as just saved
         _event(instance.case_id, actor, "process_completed", instance.process_key,
                instance.process_key)
+        # Its earlier alerts are over; one its last step raises (below) stays on the
+        # dashboard until someone follows it up.
         db.session.execute(sa.update(Alert).where(Alert.instance_id == instance.id,
                                                   Alert.resolved_at.is_(None))
                            .values(resolved_at=clock.now(), resolved_by_id=getattr(actor, "id",
                                                                                    None)))
+    for operation, params in calls:
+        _apply_service_call(instance, operation, params)
 
 
 #: Service operations a BPMN service task may call (besides ``raise_alert``): name ->
@@ -224,24 +226,41 @@ def raise_alert(instance, kind: str, lane: str = "CMM") -> None:
     logger.info("alert %s raised on case %s", kind, instance.case_id)
 
 
-def cancel_instance(instance: WorkflowInstance, actor: User | None, reason: str) -> None:
-    """Stop a running instance (its open tasks leave the inbox, its timers stop); the
-    history keeps what it did and why it stopped."""
-    instance = db.session.scalar(sa.select(WorkflowInstance).where(
-        WorkflowInstance.id == instance.id).with_for_update())
+def lock_instance(instance_id: int) -> WorkflowInstance:
+    """The instance row, locked for this transaction and read fresh (not the session's
+    copy), so a decision made on it cannot race a task completion or the timer sweep."""
+    return db.session.scalar(sa.select(WorkflowInstance).where(
+        WorkflowInstance.id == instance_id).with_for_update()
+        .execution_options(populate_existing=True))
+
+
+def cancel_instance(instance: WorkflowInstance, actor: User | None, reason: str) -> bool:
+    """Stop a running instance (its open tasks leave the inbox, its timers stop, its alerts
+    end); the history keeps what it did and why it stopped. False if it was no longer
+    running (the caller decides what that means)."""
+    instance = lock_instance(instance.id)
     if instance.status != InstanceStatus.RUNNING:
-        return
+        return False
     for row in db.session.scalars(sa.select(WorkflowTask).where(
             WorkflowTask.instance_id == instance.id, WorkflowTask.state == TaskState.READY)):
         _close_task(row, TaskState.CANCELLED)
-    instance.status = InstanceStatus.CANCELLED
-    instance.next_timer_due_at = None
-    instance.completed_at = clock.now()
-    instance.version += 1
+    bump = db.session.execute(sa.update(WorkflowInstance).where(
+        WorkflowInstance.id == instance.id, WorkflowInstance.version == instance.version)
+        .values(version=instance.version + 1, status=InstanceStatus.CANCELLED,
+                next_timer_due_at=None, completed_at=clock.now())
+        .execution_options(synchronize_session=False))
+    if bump.rowcount != 1:
+        raise TaskConflictError()
+    db.session.refresh(instance)
+    db.session.execute(sa.update(Alert).where(Alert.instance_id == instance.id,
+                                              Alert.resolved_at.is_(None))
+                       .values(resolved_at=clock.now(), resolved_by_id=getattr(actor, "id",
+                                                                               None)))
     _event(instance.case_id, actor, "process_cancelled", instance.process_key,
            instance.process_key)
     audit.record(actor, "process.cancelled", "workflow_instance", instance.id,
                  case_id=instance.case_id, details={"reason": reason})
+    return True
 
 
 def _event(case_id, actor, kind, process_key, name, task_id=None) -> None:
@@ -558,3 +577,25 @@ def diagram_for(instance: WorkflowInstance) -> dict:
     workflow = engine.load(instance.serialized, definition)
     done, current, waiting = engine.element_states(workflow)
     return diagram.build(definition, done, waiting, current, label=element_title)
+
+
+def may_follow_up(user: User, alert: Alert) -> bool:
+    """An alert whose process has ended (nothing else will clear it, e.g. a period that ran
+    out) can be marked as followed up by someone in its lane who may see the case. Alerts of
+    running processes end with the process; housing's alerts have their own follow-up."""
+    if alert.instance_id is None:
+        return False
+    if user.role not in LANE_ROLES.get(alert.lane, set()):
+        return False
+    instance = db.session.get(WorkflowInstance, alert.instance_id)
+    if instance is None or instance.status == InstanceStatus.RUNNING:
+        return False
+    return policy.can_view_case(user, db.session.get(Case, alert.case_id))
+
+
+def follow_up_alert(alert: Alert, user: User) -> None:
+    if alert.resolved_at is not None:  # someone did already: nothing to do twice
+        return
+    alert.resolved_at, alert.resolved_by_id = clock.now(), user.id
+    audit.record(user, "alert.followed_up", "alert", alert.id, case_id=alert.case_id,
+                 details={"kind": alert.kind})

@@ -18,7 +18,7 @@ from victimcare.i18n import _
 from victimcare.workflow import services
 from victimcare.workflow.forms import TASK_FORMS
 from victimcare.workflow.labels import describe_data
-from victimcare.workflow.models import TaskState
+from victimcare.workflow.models import Alert, TaskState
 
 tasks_bp = Blueprint("tasks", __name__, template_folder="templates")
 
@@ -156,3 +156,15 @@ def start_process(reference: str, process_key: str):
         services.start(process_key, case, current_user)
     flash(_("Started. The first task is in the task list."), "success")
     return redirect(url_for("cases.show_case", reference=case.reference))
+
+
+@tasks_bp.route("/alerts/<int:alert_id>/followed-up", methods=["POST"])
+def follow_up_alert(alert_id: int):
+    """Someone has acted on an alert of a process that has ended: it leaves the dashboards."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None or not services.may_follow_up(current_user, alert):
+        abort(404)
+    with db.transaction():
+        services.follow_up_alert(alert, current_user)
+    flash(_("Marked as followed up."), "success")
+    return redirect(url_for("main.dashboard"))
