@@ -114,8 +114,8 @@ def start(process_key: str, case: Case, actor: User | None, data: dict | None = 
         serializer_version=engine.SERIALIZER_VERSION, **_state(workflow))
     db.session.add(instance)
     db.session.flush()
-    _event(case.id, actor, "process_started", process_key, process_key)
-    _after_step(instance, workflow, definition, calls, actor)
+    _after_step(instance, workflow, definition, calls, actor,
+                events=[_event(case.id, actor, "process_started", process_key, process_key)])
     audit.record(actor, "process.started", "workflow_instance", instance.id, case_id=case.id,
                  details={"process": process_key})
     return instance
@@ -129,6 +129,41 @@ def _state(workflow) -> dict:
             "completed_at": clock.now() if finished else None}
 
 
+# The projection is written with Core statements on the session's connection (the same
+# transaction): no unit-of-work flushes, no statements rebuilt on every call. ORM objects of
+# the rows written here are brought up to date (or expired) by hand.
+_INSTANCES = WorkflowInstance.__table__
+_TASKS = WorkflowTask.__table__
+_LOCK_INSTANCE = sa.select(WorkflowInstance).where(
+    WorkflowInstance.id == sa.bindparam("b_instance_id")).with_for_update().execution_options(
+    populate_existing=True)  # read under the lock, never from the session's identity map
+_SAVE_INSTANCE = sa.update(_INSTANCES).where(
+    _INSTANCES.c.id == sa.bindparam("b_instance_id"),
+    _INSTANCES.c.version == sa.bindparam("b_version"))
+_READY_ROWS = sa.select(
+    _TASKS.c.id, _TASKS.c.spiff_task_id, _TASKS.c.organisation_id, _TASKS.c.due_at).where(
+    _TASKS.c.instance_id == sa.bindparam("b_instance_id"), _TASKS.c.state == TaskState.READY)
+_CLOSE_READY_TASK = sa.update(_TASKS).where(_TASKS.c.id == sa.bindparam("b_task_id"),
+                                            _TASKS.c.state == TaskState.READY)
+_SET_DUE = sa.update(_TASKS).where(_TASKS.c.id == sa.bindparam("b_task_id"))
+_OPEN_TASK = sa.insert(_TASKS).returning(_TASKS.c.id)
+_END_ASSIGNMENTS = sa.update(CaseAssignment.__table__).where(
+    CaseAssignment.__table__.c.task_id == sa.bindparam("b_task_id"),
+    CaseAssignment.__table__.c.is_active.is_(True))
+_ADD_ASSIGNMENT = sa.insert(CaseAssignment.__table__)
+_DELETE_DRAFTS = sa.delete(TaskDraft.__table__).where(
+    TaskDraft.__table__.c.task_id == sa.bindparam("b_task_id"))
+_RESOLVE_ALERTS = sa.update(Alert.__table__).where(
+    Alert.__table__.c.instance_id == sa.bindparam("b_instance_id"),
+    Alert.__table__.c.resolved_at.is_(None))
+_RAISE_ALERT = sa.insert(Alert.__table__)
+_ADD_EVENTS = sa.insert(CaseEvent.__table__)
+
+
+def _connection():
+    return db.session.connection()
+
+
 def _save(instance: WorkflowInstance, workflow) -> None:
     """Write the instance (and its projected state) if nobody saved it since we loaded it;
     else TaskConflictError. One UPDATE."""
@@ -137,11 +172,8 @@ def _save(instance: WorkflowInstance, workflow) -> None:
               "updated_at": clock.now(), "serializer_version": engine.SERIALIZER_VERSION,
               **_state(workflow)}
     try:
-        result = db.session.execute(
-            sa.update(WorkflowInstance)
-            .where(WorkflowInstance.id == instance.id,
-                   WorkflowInstance.version == instance.version)
-            .values(**values).execution_options(synchronize_session=False))
+        result = _connection().execute(_SAVE_INSTANCE, {
+            "b_instance_id": instance.id, "b_version": instance.version, **values})
     except sa.exc.OperationalError as exc:
         # SQLite: another writer committed after our snapshot ("database is locked").
         if "locked" in str(exc):
@@ -153,71 +185,91 @@ def _save(instance: WorkflowInstance, workflow) -> None:
         set_committed_value(instance, name, value)
 
 
-def _after_step(instance, workflow, definition, calls, actor) -> None:
-    """Project the instance into plain rows: open tasks, next timer, alerts, status."""
+def _after_step(instance, workflow, definition, calls, actor, events=()) -> None:
+    """Project the instance into plain rows: open tasks, next timer, alerts, status. ``events``
+    are the step's case events so far (written here with the projection's, in one INSERT)."""
+    connection = _connection()
+    now = clock.now()
+    events = list(events)
     ready = {t.id: t for t in engine.ready_user_tasks(workflow)}
-    rows = {r.spiff_task_id: r for r in db.session.scalars(sa.select(WorkflowTask).where(
-        WorkflowTask.instance_id == instance.id, WorkflowTask.state == TaskState.READY))}
+    rows = {r.spiff_task_id: r for r in connection.execute(
+        _READY_ROWS, {"b_instance_id": instance.id})}
     for spiff_id, row in rows.items():
         if spiff_id not in ready:  # cancelled by an interrupting timer or a migration
-            _close_task(row, TaskState.CANCELLED)
+            connection.execute(_CLOSE_READY_TASK, {"b_task_id": row.id,
+                                                   "state": TaskState.CANCELLED})
+            _close_task(row.id, row.organisation_id, now)
+            _forget(WorkflowTask, row.id)
     for spiff_id, task in ready.items():
-        info = definition.user_tasks[task.name]
         row = rows.get(spiff_id)
         if row is None:
-            row = WorkflowTask(instance_id=instance.id, case_id=instance.case_id,
-                               spiff_task_id=spiff_id, task_name=task.name,
-                               form_key=info.form_key, lane=info.lane,
-                               organisation_id=task.data.get("organisation_id")
-                               if info.lane == "NGO" else None,
-                               context={k: task.data.get(k) for k in
-                                        TASK_FORMS[info.form_key].context_keys})
-            db.session.add(row)
-            db.session.flush()
-            if row.organisation_id is not None:
-                db.session.add(CaseAssignment(case_id=instance.case_id,
-                                              organisation_id=row.organisation_id,
-                                              kind=AssignmentKind.TASK, task_id=row.id))
-        if task.due_at is not None:  # a deadline that has fired stays the task's deadline
-            row.due_at = task.due_at
+            _open_task(instance, definition.user_tasks[task.name], task, now)
+        elif task.due_at is not None and task.due_at != row.due_at:
+            # a deadline that has fired stays the task's deadline
+            connection.execute(_SET_DUE, {"b_task_id": row.id, "due_at": task.due_at})
+            _forget(WorkflowTask, row.id)
     for operation, params in calls:
-        _apply_service_call(instance, operation, params)
+        events.append(_apply_service_call(instance, operation, params, now))
     if instance.status == InstanceStatus.COMPLETED:  # as just saved
-        _event(instance.case_id, actor, "process_completed", instance.process_key,
-               instance.process_key)
-        db.session.execute(sa.update(Alert).where(Alert.instance_id == instance.id,
-                                                  Alert.resolved_at.is_(None))
-                           .values(resolved_at=clock.now(), resolved_by_id=getattr(actor, "id",
-                                                                                   None)))
+        events.append(_event(instance.case_id, actor, "process_completed",
+                             instance.process_key, instance.process_key))
+        connection.execute(_RESOLVE_ALERTS, {"b_instance_id": instance.id, "resolved_at": now,
+                                             "resolved_by_id": getattr(actor, "id", None)})
+    if events:
+        connection.execute(_ADD_EVENTS, events)
 
 
-def _apply_service_call(instance, operation: str, params: dict) -> None:
+def _open_task(instance, info: engine.UserTaskInfo, task: engine.ReadyTask, now) -> None:
+    """A new inbox row; an NGO task also gives its organisation a hold on the case."""
+    organisation_id = task.data.get("organisation_id") if info.lane == "NGO" else None
+    task_id = _connection().execute(_OPEN_TASK, {
+        "instance_id": instance.id, "case_id": instance.case_id, "spiff_task_id": task.id,
+        "task_name": task.name, "form_key": info.form_key, "lane": info.lane,
+        "organisation_id": organisation_id, "state": TaskState.READY, "due_at": task.due_at,
+        "created_at": now, "context": {k: task.data.get(k) for k in
+                                       TASK_FORMS[info.form_key].context_keys}}).scalar_one()
+    if organisation_id is not None:
+        _connection().execute(_ADD_ASSIGNMENT, {
+            "case_id": instance.case_id, "organisation_id": organisation_id,
+            "kind": AssignmentKind.TASK, "task_id": task_id})
+
+
+def _apply_service_call(instance, operation: str, params: dict, now) -> dict:
+    """Apply one service call of the step; returns its case event."""
     if operation != "raise_alert":
         raise engine.ProcessDefinitionError(f"unknown service operation {operation!r}")
     # The newest alert of a process supersedes its earlier ones (6 hours left replaces 24).
-    db.session.execute(sa.update(Alert).where(Alert.instance_id == instance.id,
-                                              Alert.resolved_at.is_(None))
-                       .values(resolved_at=clock.now()))
-    db.session.add(Alert(case_id=instance.case_id, instance_id=instance.id,
-                         kind=str(params["kind"]), lane=str(params.get("lane", "CMM"))))
-    _event(instance.case_id, None, "alert", instance.process_key, str(params["kind"]))
+    connection = _connection()
+    connection.execute(_RESOLVE_ALERTS, {"b_instance_id": instance.id, "resolved_at": now})
+    connection.execute(_RAISE_ALERT, {
+        "case_id": instance.case_id, "instance_id": instance.id, "kind": str(params["kind"]),
+        "lane": str(params.get("lane", "CMM")), "raised_at": now})
     logger.info("alert %s raised on case %s", params["kind"], instance.case_id)
+    return _event(instance.case_id, None, "alert", instance.process_key, str(params["kind"]))
 
 
-def _event(case_id, actor, kind, process_key, name, task_id=None) -> None:
-    db.session.add(CaseEvent(case_id=case_id, actor_id=getattr(actor, "id", None), kind=kind,
-                             process_key=process_key, name=name, task_id=task_id))
+def _event(case_id, actor, kind, process_key, name, task_id=None) -> dict:
+    """One case event's row, for ``_after_step`` to insert."""
+    return {"case_id": case_id, "actor_id": getattr(actor, "id", None), "kind": kind,
+            "process_key": process_key, "name": name, "task_id": task_id,
+            "occurred_at": clock.now()}
 
 
-def _close_task(task: WorkflowTask, state: TaskState) -> None:
-    """A task leaves the inbox (done or cancelled): its organisation's hold on the case ends
+def _close_task(task_id: int, organisation_id: int | None, now) -> None:
+    """A task left the inbox (done or cancelled): its organisation's hold on the case ends
     and the drafts of it go."""
-    task.state = state
-    if task.organisation_id is not None:
-        db.session.execute(sa.update(CaseAssignment).where(
-            CaseAssignment.task_id == task.id, CaseAssignment.is_active.is_(True))
-            .values(is_active=False, ended_at=clock.now()))
-    db.session.execute(sa.delete(TaskDraft).where(TaskDraft.task_id == task.id))
+    connection = _connection()
+    if organisation_id is not None:
+        connection.execute(_END_ASSIGNMENTS, {"b_task_id": task_id, "is_active": False,
+                                              "ended_at": now})
+    connection.execute(_DELETE_DRAFTS, {"b_task_id": task_id})
+
+
+def _forget(model, row_id) -> None:
+    """Expire the session's object of a row changed with Core (if it holds one)."""
+    obj = db.session.identity_map.get(db.session.identity_key(model, row_id))
+    if obj is not None:
+        db.session.expire(obj)
 
 
 # --- tasks -------------------------------------------------------------------------------
@@ -290,34 +342,37 @@ def _may_read_done_task(user: User, task: WorkflowTask) -> bool:
 
 def complete_task(task: WorkflowTask, actor: User, data: dict, token: str) -> bool:
     """Complete ``task`` with validated ``data``. Returns False if this very submission was
-    applied before (a double click): nothing is done twice."""
-    instance = db.session.scalar(sa.select(WorkflowInstance).where(
-        WorkflowInstance.id == task.instance_id).with_for_update())
-    # Under the lock, the task's state is the truth: it may have been completed meanwhile.
-    db.session.refresh(task)
-    if task.state != TaskState.READY:
+    applied before (a double click): nothing is done twice.
+
+    The instance's row lock (SQLite: the write lock of ``BEGIN IMMEDIATE``) orders two
+    completions; under it, closing the task only if it is still open decides in one
+    statement whether this submission wins, was applied before, or came too late."""
+    instance = db.session.scalar(_LOCK_INSTANCE, {"b_instance_id": task.instance_id})
+    task_form = TASK_FORMS[task.form_key]
+    now = clock.now()
+    closed = {"state": TaskState.COMPLETED, "completed_at": now, "completed_by_id": actor.id,
+              "completion_token": token, "data": task_form.for_history(data)}
+    if _connection().execute(_CLOSE_READY_TASK, {"b_task_id": task.id, **closed}).rowcount != 1:
+        _forget(WorkflowTask, task.id)  # completed or cancelled meanwhile: reload it
         if task.completion_token == token:
             return False
         raise TaskConflictError()
     definition = _definition_for(instance)
     workflow = engine.load(instance.serialized, definition)
-    task_form = TASK_FORMS[task.form_key]
     try:
         engine.complete(workflow, task.spiff_task_id, task_form.for_process(data))
-    except LookupError as exc:  # completed by someone who held the row lock before us
+    except LookupError as exc:  # the projection and the workflow disagree: refuse
         raise TaskConflictError() from exc
     calls = engine.run_engine(workflow)
     if task_form.handler is not None:
         task_form.handler(db.session.get(Case, task.case_id), actor, data, task)
     _save(instance, workflow)
-    task.completed_at = clock.now()
-    task.completed_by_id = actor.id
-    task.completion_token = token
-    task.data = task_form.for_history(data)
-    _close_task(task, TaskState.COMPLETED)
-    db.session.flush()
-    _event(task.case_id, actor, "task_completed", instance.process_key, task.task_name, task.id)
-    _after_step(instance, workflow, definition, calls, actor)
+    for name, value in closed.items():  # the loaded task now matches its row
+        set_committed_value(task, name, value)
+    _close_task(task.id, task.organisation_id, now)
+    _after_step(instance, workflow, definition, calls, actor, events=[
+        _event(task.case_id, actor, "task_completed", instance.process_key, task.task_name,
+               task.id)])
     audit.record(actor, "task.completed", "workflow_task", task.id, case_id=task.case_id,
                  details={"task": task.task_name})
     return True
@@ -462,8 +517,8 @@ def migrate_instance(instance_id: int, actor: User | None) -> bool:
                        .execution_options(synchronize_session=False))
     db.session.expire(instance)
     _after_step(instance, workflow, current, calls, actor)
-    _event(instance.case_id, actor, "process_migrated", instance.process_key,
-           instance.process_key)
+    _connection().execute(_ADD_EVENTS, [_event(instance.case_id, actor, "process_migrated",
+                                               instance.process_key, instance.process_key)])
     audit.record(actor, "process.migrated", "workflow_instance", instance.id,
                  case_id=instance.case_id,
                  details={"from": old_version.sha256[:12], "to": current.sha256[:12]})
