@@ -167,7 +167,6 @@ def _connection():
 def _save(instance: WorkflowInstance, workflow) -> None:
     """Write the instance (and its projected state) if nobody saved it since we loaded it;
     else TaskConflictError. One UPDATE."""
-    conflict = TaskConflictError()
     values = {"serialized": engine.dump(workflow), "version": instance.version + 1,
               "updated_at": clock.now(), "serializer_version": engine.SERIALIZER_VERSION,
               **_state(workflow)}
@@ -177,10 +176,10 @@ def _save(instance: WorkflowInstance, workflow) -> None:
     except sa.exc.OperationalError as exc:
         # SQLite: another writer committed after our snapshot ("database is locked").
         if "locked" in str(exc):
-            raise conflict from exc
+            raise TaskConflictError() from exc
         raise
     if result.rowcount != 1:
-        raise conflict
+        raise TaskConflictError()
     for name, value in values.items():  # the loaded object now matches the row
         set_committed_value(instance, name, value)
 
