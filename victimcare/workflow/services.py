@@ -141,8 +141,10 @@ _SAVE_INSTANCE = sa.update(_INSTANCES).where(
     _INSTANCES.c.id == sa.bindparam("b_instance_id"),
     _INSTANCES.c.version == sa.bindparam("b_version"))
 _READY_ROWS = sa.select(
-    _TASKS.c.id, _TASKS.c.spiff_task_id, _TASKS.c.organisation_id, _TASKS.c.due_at).where(
-    _TASKS.c.instance_id == sa.bindparam("b_instance_id"), _TASKS.c.state == TaskState.READY)
+    _TASKS.c.instance_id, _TASKS.c.id, _TASKS.c.spiff_task_id, _TASKS.c.organisation_id,
+    _TASKS.c.due_at).where(_TASKS.c.instance_id.in_(sa.bindparam("b_instance_ids",
+                                                                 expanding=True)),
+                           _TASKS.c.state == TaskState.READY)
 _CLOSE_READY_TASK = sa.update(_TASKS).where(_TASKS.c.id == sa.bindparam("b_task_id"),
                                             _TASKS.c.state == TaskState.READY)
 _SET_DUE = sa.update(_TASKS).where(_TASKS.c.id == sa.bindparam("b_task_id"))
@@ -165,57 +167,117 @@ def _connection():
 
 
 def _save(instance: WorkflowInstance, workflow) -> None:
-    """Write the instance (and its projected state) if nobody saved it since we loaded it;
-    else TaskConflictError. One UPDATE."""
-    values = {"serialized": engine.dump(workflow), "version": instance.version + 1,
-              "updated_at": clock.now(), "serializer_version": engine.SERIALIZER_VERSION,
-              **_state(workflow)}
+    _save_all([(instance, workflow)])
+
+
+def _save_all(steps: list[tuple[WorkflowInstance, object]]) -> None:
+    """Write each instance (and its projected state) if nobody saved it since we loaded it;
+    else TaskConflictError. One UPDATE statement (executemany for several)."""
+    now = clock.now()
+    values = [{"serialized": engine.dump(workflow), "version": instance.version + 1,
+               "updated_at": now, "serializer_version": engine.SERIALIZER_VERSION,
+               **_state(workflow)} for instance, workflow in steps]
     try:
-        result = _connection().execute(_SAVE_INSTANCE, {
-            "b_instance_id": instance.id, "b_version": instance.version, **values})
+        result = _connection().execute(_SAVE_INSTANCE, [
+            {"b_instance_id": instance.id, "b_version": instance.version, **row}
+            for (instance, _workflow), row in zip(steps, values, strict=True)])
     except sa.exc.OperationalError as exc:
         # SQLite: another writer committed after our snapshot ("database is locked").
         if "locked" in str(exc):
             raise TaskConflictError() from exc
         raise
-    if result.rowcount != 1:
+    if result.rowcount != len(steps):
         raise TaskConflictError()
-    for name, value in values.items():  # the loaded object now matches the row
-        set_committed_value(instance, name, value)
+    for (instance, _workflow), row in zip(steps, values, strict=True):
+        for name, value in row.items():  # the loaded object now matches the row
+            set_committed_value(instance, name, value)
+
+
+def _ready_rows(instance_ids: list[int]) -> dict[int, dict[str, sa.Row]]:
+    """The open task rows of the instances: instance id -> spiff task id -> row."""
+    rows: dict[int, dict[str, sa.Row]] = {i: {} for i in instance_ids}
+    for row in _connection().execute(_READY_ROWS, {"b_instance_ids": instance_ids}):
+        rows[row.instance_id][row.spiff_task_id] = row
+    return rows
 
 
 def _after_step(instance, workflow, definition, calls, actor, events=()) -> None:
     """Project the instance into plain rows: open tasks, next timer, alerts, status. ``events``
-    are the step's case events so far (written here with the projection's, in one INSERT)."""
-    connection = _connection()
-    now = clock.now()
-    events = list(events)
-    ready = {t.id: t for t in engine.ready_user_tasks(workflow)}
-    rows = {r.spiff_task_id: r for r in connection.execute(
-        _READY_ROWS, {"b_instance_id": instance.id})}
-    for spiff_id, row in rows.items():
-        if spiff_id not in ready:  # cancelled by an interrupting timer or a migration
-            connection.execute(_CLOSE_READY_TASK, {"b_task_id": row.id,
-                                                   "state": TaskState.CANCELLED})
-            _close_task(row.id, row.organisation_id, now)
-            _forget(WorkflowTask, row.id)
-    for spiff_id, task in ready.items():
-        row = rows.get(spiff_id)
-        if row is None:
-            _open_task(instance, definition.user_tasks[task.name], task, now)
-        elif task.due_at is not None and task.due_at != row.due_at:
-            # a deadline that has fired stays the task's deadline
-            connection.execute(_SET_DUE, {"b_task_id": row.id, "due_at": task.due_at})
-            _forget(WorkflowTask, row.id)
-    for operation, params in calls:
-        events.append(_apply_service_call(instance, operation, params, now))
-    if instance.status == InstanceStatus.COMPLETED:  # as just saved
-        events.append(_event(instance.case_id, actor, "process_completed",
-                             instance.process_key, instance.process_key))
-        connection.execute(_RESOLVE_ALERTS, {"b_instance_id": instance.id, "resolved_at": now,
-                                             "resolved_by_id": getattr(actor, "id", None)})
-    if events:
-        connection.execute(_ADD_EVENTS, events)
+    are the step's case events so far (written with the projection's, in one INSERT)."""
+    projection = _Projection(events)
+    projection.step(instance, workflow, definition, calls, actor,
+                    _ready_rows([instance.id])[instance.id])
+    projection.write()
+
+
+class _Projection:
+    """The plain-row writes of one or more engine steps in a transaction. Open tasks change
+    at once; case events and alerts are collected and written in a few statements at the end
+    (``write``), so a sweep of many instances costs a few statements, not a few each."""
+
+    def __init__(self, events=()):
+        self.events: list[dict] = list(events)
+        self.alerts: list[dict] = []
+        #: instance id -> who resolves its open alerts (None: a newer alert supersedes them)
+        self.resolved: dict[int, int | None] = {}
+        self.now = clock.now()
+
+    def step(self, instance, workflow, definition, calls, actor, rows: dict) -> None:
+        """Project one step; ``rows`` are the instance's open task rows before it."""
+        connection = _connection()
+        ready = {t.id: t for t in engine.ready_user_tasks(workflow)}
+        for spiff_id, row in rows.items():
+            if spiff_id not in ready:  # cancelled by an interrupting timer or a migration
+                connection.execute(_CLOSE_READY_TASK, {"b_task_id": row.id,
+                                                       "state": TaskState.CANCELLED})
+                _close_task(row.id, row.organisation_id, self.now)
+                _forget(WorkflowTask, row.id)
+        for spiff_id, task in ready.items():
+            row = rows.get(spiff_id)
+            if row is None:
+                _open_task(instance, definition.user_tasks[task.name], task, self.now)
+            elif task.due_at is not None and task.due_at != row.due_at:
+                # a deadline that has fired stays the task's deadline
+                connection.execute(_SET_DUE, {"b_task_id": row.id, "due_at": task.due_at})
+                _forget(WorkflowTask, row.id)
+        for operation, params in calls:
+            self._service_call(instance, operation, params)
+        if instance.status == InstanceStatus.COMPLETED:  # as just saved
+            self.events.append(_event(instance.case_id, actor, "process_completed",
+                                      instance.process_key, instance.process_key))
+            self._resolve_alerts(instance.id, getattr(actor, "id", None))
+
+    def _service_call(self, instance, operation: str, params: dict) -> None:
+        if operation != "raise_alert":
+            raise engine.ProcessDefinitionError(f"unknown service operation {operation!r}")
+        # The newest alert of a process supersedes its earlier ones (6 hours left replaces 24).
+        self._resolve_alerts(instance.id, None)
+        self.alerts.append({
+            "case_id": instance.case_id, "instance_id": instance.id,
+            "kind": str(params["kind"]), "lane": str(params.get("lane", "CMM")),
+            "raised_at": self.now, "resolved_at": None, "resolved_by_id": None})
+        self.events.append(_event(instance.case_id, None, "alert", instance.process_key,
+                                  str(params["kind"])))
+        logger.info("alert %s raised on case %s", params["kind"], instance.case_id)
+
+    def _resolve_alerts(self, instance_id: int, resolved_by_id: int | None) -> None:
+        """Resolve the instance's open alerts: those in the database (at ``write``) and
+        those raised earlier in this transaction."""
+        self.resolved[instance_id] = resolved_by_id
+        for alert in self.alerts:
+            if alert["instance_id"] == instance_id and alert["resolved_at"] is None:
+                alert.update(resolved_at=self.now, resolved_by_id=resolved_by_id)
+
+    def write(self) -> None:
+        connection = _connection()
+        if self.resolved:
+            connection.execute(_RESOLVE_ALERTS, [
+                {"b_instance_id": instance_id, "resolved_at": self.now, "resolved_by_id": by}
+                for instance_id, by in self.resolved.items()])
+        if self.alerts:
+            connection.execute(_RAISE_ALERT, self.alerts)
+        if self.events:
+            connection.execute(_ADD_EVENTS, self.events)
 
 
 def _open_task(instance, info: engine.UserTaskInfo, task: engine.ReadyTask, now) -> None:
@@ -233,22 +295,8 @@ def _open_task(instance, info: engine.UserTaskInfo, task: engine.ReadyTask, now)
             "kind": AssignmentKind.TASK, "task_id": task_id})
 
 
-def _apply_service_call(instance, operation: str, params: dict, now) -> dict:
-    """Apply one service call of the step; returns its case event."""
-    if operation != "raise_alert":
-        raise engine.ProcessDefinitionError(f"unknown service operation {operation!r}")
-    # The newest alert of a process supersedes its earlier ones (6 hours left replaces 24).
-    connection = _connection()
-    connection.execute(_RESOLVE_ALERTS, {"b_instance_id": instance.id, "resolved_at": now})
-    connection.execute(_RAISE_ALERT, {
-        "case_id": instance.case_id, "instance_id": instance.id, "kind": str(params["kind"]),
-        "lane": str(params.get("lane", "CMM")), "raised_at": now})
-    logger.info("alert %s raised on case %s", params["kind"], instance.case_id)
-    return _event(instance.case_id, None, "alert", instance.process_key, str(params["kind"]))
-
-
 def _event(case_id, actor, kind, process_key, name, task_id=None) -> dict:
-    """One case event's row, for ``_after_step`` to insert."""
+    """One case event's row, for ``_Projection.write`` to insert."""
     return {"case_id": case_id, "actor_id": getattr(actor, "id", None), "kind": kind,
             "process_key": process_key, "name": name, "task_id": task_id,
             "occurred_at": clock.now()}
@@ -465,16 +513,14 @@ def run_due_timers(limit: int = 1000, batch: int = 50) -> int:
         chunk = ids[start:start + batch]
         try:
             with db.transaction():
-                for instance in _locked_instances(chunk):
-                    _advance(instance)
+                _advance(list(_locked_instances(chunk)))
             done += len(chunk)
         except Exception:
             logger.warning("timer sweep: a batch failed; advancing its instances one by one")
             for instance_id in chunk:
                 try:
                     with db.transaction():
-                        for instance in _locked_instances([instance_id]):
-                            _advance(instance)
+                        _advance(list(_locked_instances([instance_id])))
                     done += 1
                 except Exception:
                     logger.exception("timer sweep: instance %s failed; next tick retries",
@@ -484,15 +530,25 @@ def run_due_timers(limit: int = 1000, batch: int = 50) -> int:
 
 def _locked_instances(ids: list[int]):
     return db.session.scalars(sa.select(WorkflowInstance).where(
-        WorkflowInstance.id.in_(ids)).order_by(WorkflowInstance.id).with_for_update())
+        WorkflowInstance.id.in_(ids)).order_by(WorkflowInstance.id).with_for_update()
+        .execution_options(populate_existing=True))
 
 
-def _advance(instance: WorkflowInstance) -> None:
-    definition = _definition_for(instance)
-    workflow = engine.load(instance.serialized, definition)
-    calls = engine.run_engine(workflow)
-    _save(instance, workflow)
-    _after_step(instance, workflow, definition, calls, None)
+def _advance(instances: list[WorkflowInstance]) -> None:
+    """Run the engine of each (locked) instance; save and project them together."""
+    steps = []
+    for instance in instances:
+        definition = _definition_for(instance)
+        workflow = engine.load(instance.serialized, definition)
+        steps.append((instance, workflow, definition, engine.run_engine(workflow)))
+    if not steps:
+        return
+    _save_all([(instance, workflow) for instance, workflow, _d, _c in steps])
+    rows = _ready_rows([instance.id for instance, *_rest in steps])
+    projection = _Projection()
+    for instance, workflow, definition, calls in steps:
+        projection.step(instance, workflow, definition, calls, None, rows[instance.id])
+    projection.write()
 
 
 # --- changing a process ----------------------------------------------------------------
