@@ -114,7 +114,7 @@ def start(process_key: str, case: Case, actor: User | None, data: dict | None = 
         serializer_version=engine.SERIALIZER_VERSION, **_state(workflow))
     db.session.add(instance)
     db.session.flush()
-    _after_step(instance, workflow, definition, calls, actor,
+    _after_step(instance, workflow, definition, calls, actor, rows={},  # a new instance
                 events=[_event(case.id, actor, "process_started", process_key, process_key)])
     audit.record(actor, "process.started", "workflow_instance", instance.id, case_id=case.id,
                  details={"process": process_key})
@@ -134,9 +134,12 @@ def _state(workflow) -> dict:
 # the rows written here are brought up to date (or expired) by hand.
 _INSTANCES = WorkflowInstance.__table__
 _TASKS = WorkflowTask.__table__
-_LOCK_INSTANCE = sa.select(WorkflowInstance).where(
-    WorkflowInstance.id == sa.bindparam("b_instance_id")).with_for_update().execution_options(
-    populate_existing=True)  # read under the lock, never from the session's identity map
+_INSTANCE_AND_OPEN_TASKS = sa.select(
+    WorkflowInstance, _TASKS.c.id, _TASKS.c.spiff_task_id, _TASKS.c.organisation_id,
+    _TASKS.c.due_at).outerjoin(_TASKS, sa.and_(_TASKS.c.instance_id == WorkflowInstance.id,
+                                               _TASKS.c.state == TaskState.READY)).where(
+    WorkflowInstance.id == sa.bindparam("b_instance_id")).execution_options(
+    populate_existing=True)  # the row as it is now, never the session's older copy
 _SAVE_INSTANCE = sa.update(_INSTANCES).where(
     _INSTANCES.c.id == sa.bindparam("b_instance_id"),
     _INSTANCES.c.version == sa.bindparam("b_version"))
@@ -173,6 +176,13 @@ def _save(instance: WorkflowInstance, workflow) -> None:
 def _save_all(steps: list[tuple[WorkflowInstance, object]]) -> None:
     """Write each instance (and its projected state) if nobody saved it since we loaded it;
     else TaskConflictError. One UPDATE statement (executemany for several)."""
+    if not _write_instances(steps):
+        raise TaskConflictError()
+
+
+def _write_instances(steps: list[tuple[WorkflowInstance, object]]) -> bool:
+    """The conditional UPDATE of ``_save_all``; False (and nothing written) if any instance
+    was saved by someone else since it was read."""
     now = clock.now()
     values = [{"serialized": engine.dump(workflow), "version": instance.version + 1,
                "updated_at": now, "serializer_version": engine.SERIALIZER_VERSION,
@@ -187,10 +197,11 @@ def _save_all(steps: list[tuple[WorkflowInstance, object]]) -> None:
             raise TaskConflictError() from exc
         raise
     if result.rowcount != len(steps):
-        raise TaskConflictError()
+        return False
     for (instance, _workflow), row in zip(steps, values, strict=True):
         for name, value in row.items():  # the loaded object now matches the row
             set_committed_value(instance, name, value)
+    return True
 
 
 def _ready_rows(instance_ids: list[int]) -> dict[int, dict[str, sa.Row]]:
@@ -201,12 +212,13 @@ def _ready_rows(instance_ids: list[int]) -> dict[int, dict[str, sa.Row]]:
     return rows
 
 
-def _after_step(instance, workflow, definition, calls, actor, events=()) -> None:
+def _after_step(instance, workflow, definition, calls, actor, events=(), rows=None) -> None:
     """Project the instance into plain rows: open tasks, next timer, alerts, status. ``events``
-    are the step's case events so far (written with the projection's, in one INSERT)."""
+    are the step's case events so far (written with the projection's, in one INSERT);
+    ``rows`` its open task rows before the step, if the caller has read them already."""
     projection = _Projection(events)
     projection.step(instance, workflow, definition, calls, actor,
-                    _ready_rows([instance.id])[instance.id])
+                    _ready_rows([instance.id])[instance.id] if rows is None else rows)
     projection.write()
 
 
@@ -391,38 +403,60 @@ def complete_task(task: WorkflowTask, actor: User, data: dict, token: str) -> bo
     """Complete ``task`` with validated ``data``. Returns False if this very submission was
     applied before (a double click): nothing is done twice.
 
-    The instance's row lock (SQLite: the write lock of ``BEGIN IMMEDIATE``) orders two
-    completions; under it, closing the task only if it is still open decides in one
-    statement whether this submission wins, was applied before, or came too late."""
-    instance = db.session.scalar(_LOCK_INSTANCE, {"b_instance_id": task.instance_id})
+    The instance and its open tasks are read in one statement, without a lock; the save
+    succeeds only if nobody saved the instance since (``UPDATE ... WHERE version``), and
+    takes the row lock (on SQLite ``BEGIN IMMEDIATE`` holds the write lock already). Who
+    lost the race learns it once the winner has committed, before writing anything: the
+    same form again is "already saved", another completion of the task is a conflict, and
+    any other step (a timer, another task) means reading the new version and trying again."""
     task_form = TASK_FORMS[task.form_key]
+    for _attempt in range(3):
+        instance, open_rows = _instance_and_open_tasks(task.instance_id)
+        if task.spiff_task_id not in open_rows:
+            return _done_before(task, token)
+        definition = _definition_for(instance)
+        workflow = engine.load(instance.serialized, definition)
+        try:
+            engine.complete(workflow, task.spiff_task_id, task_form.for_process(data))
+        except LookupError as exc:  # the projection and the workflow disagree: refuse
+            raise TaskConflictError() from exc
+        calls = engine.run_engine(workflow)
+        if _write_instances([(instance, workflow)]):
+            break
+    else:
+        raise TaskConflictError()
     now = clock.now()
     closed = {"state": TaskState.COMPLETED, "completed_at": now, "completed_by_id": actor.id,
               "completion_token": token, "data": task_form.for_history(data)}
     if _connection().execute(_CLOSE_READY_TASK, {"b_task_id": task.id, **closed}).rowcount != 1:
-        _forget(WorkflowTask, task.id)  # completed or cancelled meanwhile: reload it
-        if task.completion_token == token:
-            return False
-        raise TaskConflictError()
-    definition = _definition_for(instance)
-    workflow = engine.load(instance.serialized, definition)
-    try:
-        engine.complete(workflow, task.spiff_task_id, task_form.for_process(data))
-    except LookupError as exc:  # the projection and the workflow disagree: refuse
-        raise TaskConflictError() from exc
-    calls = engine.run_engine(workflow)
-    if task_form.handler is not None:
-        task_form.handler(db.session.get(Case, task.case_id), actor, data, task)
-    _save(instance, workflow)
+        raise TaskConflictError()  # not while we hold the instance: every close saves it
     for name, value in closed.items():  # the loaded task now matches its row
         set_committed_value(task, name, value)
+    if task_form.handler is not None:
+        task_form.handler(db.session.get(Case, task.case_id), actor, data, task)
     _close_task(task.id, task.organisation_id, now)
-    _after_step(instance, workflow, definition, calls, actor, events=[
+    open_rows.pop(task.spiff_task_id)
+    _after_step(instance, workflow, definition, calls, actor, rows=open_rows, events=[
         _event(task.case_id, actor, "task_completed", instance.process_key, task.task_name,
                task.id)])
     audit.record(actor, "task.completed", "workflow_task", task.id, case_id=task.case_id,
                  details={"task": task.task_name})
     return True
+
+
+def _instance_and_open_tasks(instance_id: int) -> tuple[WorkflowInstance, dict[str, sa.Row]]:
+    """The instance and its open task rows (spiff task id -> row), in one statement."""
+    result = db.session.execute(_INSTANCE_AND_OPEN_TASKS, {"b_instance_id": instance_id}).all()
+    return result[0][0], {row.spiff_task_id: row for row in result if row.id is not None}
+
+
+def _done_before(task: WorkflowTask, token: str) -> bool:
+    """The task was closed by someone else (who has committed): False if it was this very
+    submission, else TaskConflictError. Nothing of ours has been written yet."""
+    _forget(WorkflowTask, task.id)  # reload it
+    if task.completion_token == token:
+        return False
+    raise TaskConflictError()
 
 
 def claim(task: WorkflowTask, user: User) -> None:
