@@ -143,11 +143,12 @@ _INSTANCE_AND_OPEN_TASKS = sa.select(
 _SAVE_INSTANCE = sa.update(_INSTANCES).where(
     _INSTANCES.c.id == sa.bindparam("b_instance_id"),
     _INSTANCES.c.version == sa.bindparam("b_version"))
-_READY_ROWS = sa.select(
+# All task rows of the instances, open or not: with "state = 'ready'" in SQL, SQLite (which
+# keeps no statistics) reads through the inbox index, i.e. every open task, not these few.
+_TASK_ROWS = sa.select(
     _TASKS.c.instance_id, _TASKS.c.id, _TASKS.c.spiff_task_id, _TASKS.c.organisation_id,
-    _TASKS.c.due_at).where(_TASKS.c.instance_id.in_(sa.bindparam("b_instance_ids",
-                                                                 expanding=True)),
-                           _TASKS.c.state == TaskState.READY)
+    _TASKS.c.due_at, _TASKS.c.state).where(
+    _TASKS.c.instance_id.in_(sa.bindparam("b_instance_ids", expanding=True)))
 _CLOSE_READY_TASK = sa.update(_TASKS).where(_TASKS.c.id == sa.bindparam("b_task_id"),
                                             _TASKS.c.state == TaskState.READY)
 _SET_DUE = sa.update(_TASKS).where(_TASKS.c.id == sa.bindparam("b_task_id"))
@@ -181,8 +182,9 @@ def _save_all(steps: list[tuple[WorkflowInstance, object]]) -> None:
 
 
 def _write_instances(steps: list[tuple[WorkflowInstance, object]]) -> bool:
-    """The conditional UPDATE of ``_save_all``; False (and nothing written) if any instance
-    was saved by someone else since it was read."""
+    """The conditional UPDATE of ``_save_all``; False if any instance was saved by someone
+    else since it was read (then the caller must not commit: with a single instance nothing
+    was written, with several the others were)."""
     now = clock.now()
     values = [{"serialized": engine.dump(workflow), "version": instance.version + 1,
                "updated_at": now, "serializer_version": engine.SERIALIZER_VERSION,
@@ -207,8 +209,9 @@ def _write_instances(steps: list[tuple[WorkflowInstance, object]]) -> bool:
 def _ready_rows(instance_ids: list[int]) -> dict[int, dict[str, sa.Row]]:
     """The open task rows of the instances: instance id -> spiff task id -> row."""
     rows: dict[int, dict[str, sa.Row]] = {i: {} for i in instance_ids}
-    for row in _connection().execute(_READY_ROWS, {"b_instance_ids": instance_ids}):
-        rows[row.instance_id][row.spiff_task_id] = row
+    for row in _connection().execute(_TASK_ROWS, {"b_instance_ids": instance_ids}):
+        if row.state == TaskState.READY:
+            rows[row.instance_id][row.spiff_task_id] = row
     return rows
 
 
