@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -66,6 +67,31 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+#: A pooled PostgreSQL connection idle for longer than this is pinged before it is used.
+IDLE_PING_SECONDS = 10.0
+
+
+def _mark_checkin(_dbapi_connection, record) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    """Pessimistic disconnect handling, but only for a connection that sat idle in the pool
+    (where a server restart or a dropped link goes unnoticed): a busy server reuses its
+    connections within milliseconds and would otherwise pay a round trip per request.
+    A dead connection is replaced, and the request never sees it."""
+    idle_since = record.info.get("checked_in_at")
+    if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as exc:
+        raise sa.exc.DisconnectionError() from exc
+
+
 def make_engine(url: str) -> Engine:
     # SQL parameters stay out of error messages and logs: they hold personal data.
     if url.startswith("sqlite"):
@@ -74,8 +100,10 @@ def make_engine(url: str) -> Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                            hide_parameters=True)
+    engine = sa.create_engine(url, pool_size=10, max_overflow=10, hide_parameters=True)
+    sa.event.listen(engine, "checkin", _mark_checkin)
+    sa.event.listen(engine, "checkout", _ping_if_idle)
+    return engine
 
 
 class Database:

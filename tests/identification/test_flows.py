@@ -223,6 +223,20 @@ def test_72_hours_pass_without_a_decision(people, frozen_clock, make_client):
     assert "Overdue" in coordinator.get("/tasks").get_data(as_text=True)
 
 
+def test_alerts_raised_in_one_sweep_supersede_each_other(people, frozen_clock):
+    """A sweep that finds both warnings due raises both; the newer one supersedes the older
+    in the same transaction."""
+    _register(people, given_name="Mihai", residence_status="none", estimated_age="30",
+              gender="male", is_detained="y", detained_at="2026-03-02T06:30")
+    frozen_clock.advance(hours=63)  # past the 24 hours and the 6 hours left at once
+    assert workflow.run_due_timers() == 1
+    db.session.expire_all()
+    alerts = {alert.kind: alert for alert in db.session.scalars(sa.select(Alert))}
+    assert set(alerts) == {"detention_24h_left", "detention_6h_left"}
+    assert alerts["detention_24h_left"].resolved_at is not None
+    assert alerts["detention_6h_left"].resolved_at is None
+
+
 def test_likely_earlier_records_are_shown_and_can_be_linked(people):
     contact = people["clients"]["contact"]
     first = _register(people, given_name="Malai", family_name="Srisuk", nationality="TH",

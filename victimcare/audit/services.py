@@ -7,9 +7,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import has_request_context, request
 
+from victimcare import clock
 from victimcare.audit.models import AuditEvent
 from victimcare.extensions import db
 from victimcare.i18n import _l
+
+_INSERT = sa.insert(AuditEvent.__table__)
 
 
 def record(
@@ -20,9 +23,11 @@ def record(
     *,
     case_id: int | None = None,
     details: dict | None = None,
-) -> AuditEvent:
-    """Add an audit row to the current transaction; it commits (or not) with the change."""
-    event = AuditEvent(
+) -> None:
+    """Write an audit row in the current transaction; it commits (or not) with the change.
+    A Core insert on the session's connection: no unit-of-work flush for an append-only row."""
+    values = dict(
+        occurred_at=clock.now(),
         actor_id=getattr(actor, "id", None),
         actor_organisation_id=getattr(actor, "organisation_id", None),
         action=action,
@@ -32,8 +37,7 @@ def record(
         ip_address=request.remote_addr if has_request_context() else None,
         details=details or None,
     )
-    db.session.add(event)
-    return event
+    db.session.connection().execute(_INSERT, values)
 
 
 def events_for_case(case_id: int, limit: int = 500) -> list[AuditEvent]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 
 import pycountry
@@ -94,20 +95,35 @@ def to_utc(local: datetime | None) -> str | None:
 
 
 def language_choices() -> list[SelectChoice]:
+    from flask_babel import get_locale
+
+    return list(_language_choices(str(get_locale())))
+
+
+def country_choices() -> list[SelectChoice]:
+    from flask_babel import get_locale
+
+    return list(_country_choices(str(get_locale())))
+
+
+# The ~180 names come from CLDR and never change while the app runs: sorted once per locale.
+@functools.cache
+def _language_choices(_locale: str) -> tuple[SelectChoice, ...]:
     from victimcare.i18n import language_name
 
     codes = sorted({lang.alpha_3 for lang in pycountry.languages
                     if hasattr(lang, "alpha_2")})
     named = sorted(((language_name(c), c) for c in codes), key=lambda pair: pair[0].lower())
-    return [SelectChoice("", "—")] + [SelectChoice(code, name) for name, code in named]
+    return (SelectChoice("", "—"), *(SelectChoice(code, name) for name, code in named))
 
 
-def country_choices() -> list[SelectChoice]:
+@functools.cache
+def _country_choices(_locale: str) -> tuple[SelectChoice, ...]:
     from victimcare.i18n import country_name
 
     named = sorted(((country_name(c.alpha_2), c.alpha_2) for c in pycountry.countries),
                    key=lambda pair: pair[0].lower())
-    return [SelectChoice("", "—")] + [SelectChoice(code, name) for name, code in named]
+    return (SelectChoice("", "—"), *(SelectChoice(code, name) for name, code in named))
 
 
 def interviewing_organisations() -> list[Organisation]:

@@ -7,6 +7,7 @@ completing the same task at once exactly one wins; the other gets ``TaskConflict
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,8 +116,8 @@ def start(process_key: str, case: Case, actor: User | None, data: dict | None = 
         serializer_version=engine.SERIALIZER_VERSION, **_state(workflow))
     db.session.add(instance)
     db.session.flush()
-    _event(case.id, actor, "process_started", process_key, process_key)
-    _after_step(instance, workflow, definition, calls, actor)
+    _after_step(instance, workflow, definition, calls, actor, rows={},  # a new instance
+                events=[_event(case.id, actor, "process_started", process_key, process_key)])
     audit.record(actor, "process.started", "workflow_instance", instance.id, case_id=case.id,
                  details={"process": process_key})
     return instance
@@ -130,73 +131,107 @@ def _state(workflow) -> dict:
             "completed_at": clock.now() if finished else None}
 
 
+# The projection is written with Core statements on the session's connection (the same
+# transaction): no unit-of-work flushes, no statements rebuilt on every call. ORM objects of
+# the rows written here are brought up to date (or expired) by hand.
+_INSTANCES = WorkflowInstance.__table__
+_TASKS = WorkflowTask.__table__
+_INSTANCE_AND_OPEN_TASKS = sa.select(
+    WorkflowInstance, _TASKS.c.id, _TASKS.c.spiff_task_id, _TASKS.c.organisation_id,
+    _TASKS.c.due_at).outerjoin(_TASKS, sa.and_(_TASKS.c.instance_id == WorkflowInstance.id,
+                                               _TASKS.c.state == TaskState.READY)).where(
+    WorkflowInstance.id == sa.bindparam("b_instance_id")).execution_options(
+    populate_existing=True)  # the row as it is now, never the session's older copy
+_SAVE_INSTANCE = sa.update(_INSTANCES).where(
+    _INSTANCES.c.id == sa.bindparam("b_instance_id"),
+    _INSTANCES.c.version == sa.bindparam("b_version"))
+# All task rows of the instances, open or not: with "state = 'ready'" in SQL, SQLite (which
+# keeps no statistics) reads through the inbox index, i.e. every open task, not these few.
+_TASK_ROWS = sa.select(
+    _TASKS.c.instance_id, _TASKS.c.id, _TASKS.c.spiff_task_id, _TASKS.c.organisation_id,
+    _TASKS.c.due_at, _TASKS.c.state).where(
+    _TASKS.c.instance_id.in_(sa.bindparam("b_instance_ids", expanding=True)))
+_CLOSE_READY_TASK = sa.update(_TASKS).where(_TASKS.c.id == sa.bindparam("b_task_id"),
+                                            _TASKS.c.state == TaskState.READY)
+_SET_DUE = sa.update(_TASKS).where(_TASKS.c.id == sa.bindparam("b_task_id"))
+_OPEN_TASK = sa.insert(_TASKS).returning(_TASKS.c.id)
+_END_ASSIGNMENTS = sa.update(CaseAssignment.__table__).where(
+    CaseAssignment.__table__.c.task_id == sa.bindparam("b_task_id"),
+    CaseAssignment.__table__.c.is_active.is_(True))
+_ADD_ASSIGNMENT = sa.insert(CaseAssignment.__table__)
+_DELETE_DRAFTS = sa.delete(TaskDraft.__table__).where(
+    TaskDraft.__table__.c.task_id == sa.bindparam("b_task_id"))
+_RESOLVE_ALERTS = sa.update(Alert.__table__).where(
+    Alert.__table__.c.instance_id == sa.bindparam("b_instance_id"),
+    Alert.__table__.c.resolved_at.is_(None))
+_RAISE_ALERT = sa.insert(Alert.__table__)
+_ADD_EVENTS = sa.insert(CaseEvent.__table__)
+
+
+def _connection():
+    return db.session.connection()
+
+
 def _save(instance: WorkflowInstance, workflow) -> None:
-    """Write the instance (and its projected state) if nobody saved it since we loaded it;
-    else TaskConflictError. One UPDATE."""
-    conflict = TaskConflictError()
-    values = {"serialized": engine.dump(workflow), "version": instance.version + 1,
-              "updated_at": clock.now(), "serializer_version": engine.SERIALIZER_VERSION,
-              **_state(workflow)}
+    _save_all([(instance, workflow)])
+
+
+def _save_all(steps: list[tuple[WorkflowInstance, object]]) -> None:
+    """Write each instance (and its projected state) if nobody saved it since we loaded it;
+    else TaskConflictError. One UPDATE statement (executemany for several)."""
+    if not _write_instances(steps):
+        raise TaskConflictError()
+
+
+def _write_instances(steps: list[tuple[WorkflowInstance, object]]) -> bool:
+    """The conditional UPDATE of ``_save_all``; False if any instance was saved by someone
+    else since it was read (then the caller must not commit: with a single instance nothing
+    was written, with several the others were)."""
+    now = clock.now()
+    values = [{"serialized": engine.dump(workflow), "version": instance.version + 1,
+               "updated_at": now, "serializer_version": engine.SERIALIZER_VERSION,
+               **_state(workflow)} for instance, workflow in steps]
     try:
-        result = db.session.execute(
-            sa.update(WorkflowInstance)
-            .where(WorkflowInstance.id == instance.id,
-                   WorkflowInstance.version == instance.version)
-            .values(**values).execution_options(synchronize_session=False))
+        result = _connection().execute(_SAVE_INSTANCE, [
+            {"b_instance_id": instance.id, "b_version": instance.version, **row}
+            for (instance, _workflow), row in zip(steps, values, strict=True)])
     except sa.exc.OperationalError as exc:
         # SQLite: another writer committed after our snapshot ("database is locked").
         if "locked" in str(exc):
-            raise conflict from exc
+            raise TaskConflictError() from exc
         raise
-    if result.rowcount != 1:
-        raise conflict
-    for name, value in values.items():  # the loaded object now matches the row
-        set_committed_value(instance, name, value)
+    if result.rowcount != len(steps):
+        return False
+    for (instance, _workflow), row in zip(steps, values, strict=True):
+        for name, value in row.items():  # the loaded object now matches the row
+            set_committed_value(instance, name, value)
+    return True
 
 
-def _after_step(instance, workflow, definition, calls, actor) -> None:
-    """Project the instance into plain rows: open tasks, next timer, alerts, status."""
-    ready = {t.id: t for t in engine.ready_user_tasks(workflow)}
-    rows = {r.spiff_task_id: r for r in db.session.scalars(sa.select(WorkflowTask).where(
-        WorkflowTask.instance_id == instance.id, WorkflowTask.state == TaskState.READY))}
-    for spiff_id, row in rows.items():
-        if spiff_id not in ready:  # cancelled by an interrupting timer or a migration
-            _close_task(row, TaskState.CANCELLED)
-    for spiff_id, task in ready.items():
-        info = definition.user_tasks[task.name]
-        row = rows.get(spiff_id)
-        if row is None:
-            row = WorkflowTask(instance_id=instance.id, case_id=instance.case_id,
-                               spiff_task_id=spiff_id, task_name=task.name,
-                               form_key=info.form_key, lane=info.lane,
-                               organisation_id=task.data.get("organisation_id")
-                               if info.lane == "NGO" else None,
-                               context={k: task.data.get(k) for k in
-                                        TASK_FORMS[info.form_key].context_keys})
-            db.session.add(row)
-            db.session.flush()
-            if row.organisation_id is not None:
-                db.session.add(CaseAssignment(case_id=instance.case_id,
-                                              organisation_id=row.organisation_id,
-                                              kind=AssignmentKind.TASK, task_id=row.id))
-        if task.due_at is not None:  # a deadline that has fired stays the task's deadline
-            row.due_at = task.due_at
-    if instance.status == InstanceStatus.COMPLETED:  # as just saved
-        _event(instance.case_id, actor, "process_completed", instance.process_key,
-               instance.process_key)
-        # Its earlier alerts are over; one its last step raises (below) stays on the
-        # dashboard until someone follows it up.
-        db.session.execute(sa.update(Alert).where(Alert.instance_id == instance.id,
-                                                  Alert.resolved_at.is_(None))
-                           .values(resolved_at=clock.now(), resolved_by_id=getattr(actor, "id",
-                                                                                   None)))
-    for operation, params in calls:
-        _apply_service_call(instance, operation, params)
+def _ready_rows(instance_ids: list[int]) -> dict[int, dict[str, sa.Row]]:
+    """The open task rows of the instances: instance id -> spiff task id -> row."""
+    rows: dict[int, dict[str, sa.Row]] = {i: {} for i in instance_ids}
+    for row in _connection().execute(_TASK_ROWS, {"b_instance_ids": instance_ids}):
+        if row.state == TaskState.READY:
+            rows[row.instance_id][row.spiff_task_id] = row
+    return rows
+
+
+def _after_step(instance, workflow, definition, calls, actor, events=(), rows=None) -> None:
+    """Project the instance into plain rows: open tasks, next timer, alerts, status. ``events``
+    are the step's case events so far (written with the projection's, in one INSERT);
+    ``rows`` its open task rows before the step, if the caller has read them already."""
+    projection = _Projection(events)
+    projection.step(instance, workflow, definition, calls, actor,
+                    _ready_rows([instance.id])[instance.id] if rows is None else rows)
+    projection.write()
 
 
 #: Service operations a BPMN service task may call (besides ``raise_alert``): name ->
 #: handler(instance, params). Domain modules register theirs, like task forms.
 SERVICE_OPERATIONS: dict[str, Callable] = {}
+#: The projection of the step being run, so an operation's alerts join its writes.
+_projection: contextvars.ContextVar = contextvars.ContextVar("projection", default=None)
 
 
 def register_operation(name: str, handler: Callable) -> None:
@@ -205,25 +240,16 @@ def register_operation(name: str, handler: Callable) -> None:
     SERVICE_OPERATIONS[name] = handler
 
 
-def _apply_service_call(instance, operation: str, params: dict) -> None:
-    if operation == "raise_alert":
-        raise_alert(instance, str(params["kind"]), str(params.get("lane", "CMM")))
-        return
-    handler = SERVICE_OPERATIONS.get(operation)
-    if handler is None:
-        raise engine.ProcessDefinitionError(f"unknown service operation {operation!r}")
-    handler(instance, params)
-
-
 def raise_alert(instance, kind: str, lane: str = "CMM") -> None:
-    # The newest alert of a process supersedes its earlier ones (6 hours left replaces 24).
-    db.session.execute(sa.update(Alert).where(Alert.instance_id == instance.id,
-                                              Alert.resolved_at.is_(None))
-                       .values(resolved_at=clock.now()))
-    db.session.add(Alert(case_id=instance.case_id, instance_id=instance.id,
-                         kind=kind, lane=lane))
-    _event(instance.case_id, None, "alert", instance.process_key, kind)
-    logger.info("alert %s raised on case %s", kind, instance.case_id)
+    """Raise an alert of the instance (it supersedes the instance's earlier ones); inside a
+    step it is written with the step's projection."""
+    projection = _projection.get()
+    if projection is not None:
+        projection.raise_alert(instance, kind, lane)
+        return
+    projection = _Projection()
+    projection.raise_alert(instance, kind, lane)
+    projection.write()
 
 
 def lock_instance(instance_id: int) -> WorkflowInstance:
@@ -241,42 +267,146 @@ def cancel_instance(instance: WorkflowInstance, actor: User | None, reason: str)
     instance = lock_instance(instance.id)
     if instance.status != InstanceStatus.RUNNING:
         return False
-    for row in db.session.scalars(sa.select(WorkflowTask).where(
-            WorkflowTask.instance_id == instance.id, WorkflowTask.state == TaskState.READY)):
-        _close_task(row, TaskState.CANCELLED)
-    bump = db.session.execute(sa.update(WorkflowInstance).where(
-        WorkflowInstance.id == instance.id, WorkflowInstance.version == instance.version)
+    now = clock.now()
+    bump = _connection().execute(sa.update(_INSTANCES).where(
+        _INSTANCES.c.id == instance.id, _INSTANCES.c.version == instance.version)
         .values(version=instance.version + 1, status=InstanceStatus.CANCELLED,
-                next_timer_due_at=None, completed_at=clock.now())
-        .execution_options(synchronize_session=False))
+                next_timer_due_at=None, completed_at=now))
     if bump.rowcount != 1:
         raise TaskConflictError()
+    for row in _ready_rows([instance.id])[instance.id].values():
+        _connection().execute(_CLOSE_READY_TASK, {"b_task_id": row.id,
+                                                  "state": TaskState.CANCELLED})
+        _close_task(row.id, row.organisation_id, now)
+        _forget(WorkflowTask, row.id)
+    projection = _Projection([_event(instance.case_id, actor, "process_cancelled",
+                                     instance.process_key, instance.process_key)])
+    projection._resolve_alerts(instance.id, getattr(actor, "id", None))
+    projection.write()
     db.session.refresh(instance)
-    db.session.execute(sa.update(Alert).where(Alert.instance_id == instance.id,
-                                              Alert.resolved_at.is_(None))
-                       .values(resolved_at=clock.now(), resolved_by_id=getattr(actor, "id",
-                                                                               None)))
-    _event(instance.case_id, actor, "process_cancelled", instance.process_key,
-           instance.process_key)
     audit.record(actor, "process.cancelled", "workflow_instance", instance.id,
                  case_id=instance.case_id, details={"reason": reason})
     return True
 
 
-def _event(case_id, actor, kind, process_key, name, task_id=None) -> None:
-    db.session.add(CaseEvent(case_id=case_id, actor_id=getattr(actor, "id", None), kind=kind,
-                             process_key=process_key, name=name, task_id=task_id))
+class _Projection:
+    """The plain-row writes of one or more engine steps in a transaction. Open tasks change
+    at once; case events and alerts are collected and written in a few statements at the end
+    (``write``), so a sweep of many instances costs a few statements, not a few each."""
+
+    def __init__(self, events=()):
+        self.events: list[dict] = list(events)
+        self.alerts: list[dict] = []
+        #: instance id -> who resolves its open alerts (None: a newer alert supersedes them)
+        self.resolved: dict[int, int | None] = {}
+        self.now = clock.now()
+
+    def step(self, instance, workflow, definition, calls, actor, rows: dict) -> None:
+        """Project one step; ``rows`` are the instance's open task rows before it."""
+        connection = _connection()
+        ready = {t.id: t for t in engine.ready_user_tasks(workflow)}
+        for spiff_id, row in rows.items():
+            if spiff_id not in ready:  # cancelled by an interrupting timer or a migration
+                connection.execute(_CLOSE_READY_TASK, {"b_task_id": row.id,
+                                                       "state": TaskState.CANCELLED})
+                _close_task(row.id, row.organisation_id, self.now)
+                _forget(WorkflowTask, row.id)
+        for spiff_id, task in ready.items():
+            row = rows.get(spiff_id)
+            if row is None:
+                _open_task(instance, definition.user_tasks[task.name], task, self.now)
+            elif task.due_at is not None and task.due_at != row.due_at:
+                # a deadline that has fired stays the task's deadline
+                connection.execute(_SET_DUE, {"b_task_id": row.id, "due_at": task.due_at})
+                _forget(WorkflowTask, row.id)
+        if instance.status == InstanceStatus.COMPLETED:  # as just saved
+            self.events.append(_event(instance.case_id, actor, "process_completed",
+                                      instance.process_key, instance.process_key))
+            # Its earlier alerts are over; one its last step raises (below) stays on the
+            # dashboard until someone follows it up.
+            self._resolve_alerts(instance.id, getattr(actor, "id", None))
+        token = _projection.set(self)
+        try:
+            for operation, params in calls:
+                self._service_call(instance, operation, params)
+        finally:
+            _projection.reset(token)
+
+    def _service_call(self, instance, operation: str, params: dict) -> None:
+        if operation == "raise_alert":
+            self.raise_alert(instance, str(params["kind"]), str(params.get("lane", "CMM")))
+            return
+        handler = SERVICE_OPERATIONS.get(operation)
+        if handler is None:
+            raise engine.ProcessDefinitionError(f"unknown service operation {operation!r}")
+        handler(instance, params)
+
+    def raise_alert(self, instance, kind: str, lane: str) -> None:
+        # The newest alert of a process supersedes its earlier ones (6 hours left replaces 24).
+        self._resolve_alerts(instance.id, None)
+        self.alerts.append({
+            "case_id": instance.case_id, "instance_id": instance.id, "kind": kind,
+            "lane": lane, "raised_at": self.now, "resolved_at": None, "resolved_by_id": None})
+        self.events.append(_event(instance.case_id, None, "alert", instance.process_key, kind))
+        logger.info("alert %s raised on case %s", kind, instance.case_id)
+
+    def _resolve_alerts(self, instance_id: int, resolved_by_id: int | None) -> None:
+        """Resolve the instance's open alerts: those in the database (at ``write``) and
+        those raised earlier in this transaction."""
+        self.resolved[instance_id] = resolved_by_id
+        for alert in self.alerts:
+            if alert["instance_id"] == instance_id and alert["resolved_at"] is None:
+                alert.update(resolved_at=self.now, resolved_by_id=resolved_by_id)
+
+    def write(self) -> None:
+        connection = _connection()
+        if self.resolved:
+            connection.execute(_RESOLVE_ALERTS, [
+                {"b_instance_id": instance_id, "resolved_at": self.now, "resolved_by_id": by}
+                for instance_id, by in self.resolved.items()])
+        if self.alerts:
+            connection.execute(_RAISE_ALERT, self.alerts)
+        if self.events:
+            connection.execute(_ADD_EVENTS, self.events)
 
 
-def _close_task(task: WorkflowTask, state: TaskState) -> None:
-    """A task leaves the inbox (done or cancelled): its organisation's hold on the case ends
+def _open_task(instance, info: engine.UserTaskInfo, task: engine.ReadyTask, now) -> None:
+    """A new inbox row; an NGO task also gives its organisation a hold on the case."""
+    organisation_id = task.data.get("organisation_id") if info.lane == "NGO" else None
+    task_id = _connection().execute(_OPEN_TASK, {
+        "instance_id": instance.id, "case_id": instance.case_id, "spiff_task_id": task.id,
+        "task_name": task.name, "form_key": info.form_key, "lane": info.lane,
+        "organisation_id": organisation_id, "state": TaskState.READY, "due_at": task.due_at,
+        "created_at": now, "context": {k: task.data.get(k) for k in
+                                       TASK_FORMS[info.form_key].context_keys}}).scalar_one()
+    if organisation_id is not None:
+        _connection().execute(_ADD_ASSIGNMENT, {
+            "case_id": instance.case_id, "organisation_id": organisation_id,
+            "kind": AssignmentKind.TASK, "task_id": task_id})
+
+
+def _event(case_id, actor, kind, process_key, name, task_id=None) -> dict:
+    """One case event's row, for ``_Projection.write`` to insert."""
+    return {"case_id": case_id, "actor_id": getattr(actor, "id", None), "kind": kind,
+            "process_key": process_key, "name": name, "task_id": task_id,
+            "occurred_at": clock.now()}
+
+
+def _close_task(task_id: int, organisation_id: int | None, now) -> None:
+    """A task left the inbox (done or cancelled): its organisation's hold on the case ends
     and the drafts of it go."""
-    task.state = state
-    if task.organisation_id is not None:
-        db.session.execute(sa.update(CaseAssignment).where(
-            CaseAssignment.task_id == task.id, CaseAssignment.is_active.is_(True))
-            .values(is_active=False, ended_at=clock.now()))
-    db.session.execute(sa.delete(TaskDraft).where(TaskDraft.task_id == task.id))
+    connection = _connection()
+    if organisation_id is not None:
+        connection.execute(_END_ASSIGNMENTS, {"b_task_id": task_id, "is_active": False,
+                                              "ended_at": now})
+    connection.execute(_DELETE_DRAFTS, {"b_task_id": task_id})
+
+
+def _forget(model, row_id) -> None:
+    """Expire the session's object of a row changed with Core (if it holds one)."""
+    obj = db.session.identity_map.get(db.session.identity_key(model, row_id))
+    if obj is not None:
+        db.session.expire(obj)
 
 
 # --- tasks -------------------------------------------------------------------------------
@@ -349,37 +479,62 @@ def _may_read_done_task(user: User, task: WorkflowTask) -> bool:
 
 def complete_task(task: WorkflowTask, actor: User, data: dict, token: str) -> bool:
     """Complete ``task`` with validated ``data``. Returns False if this very submission was
-    applied before (a double click): nothing is done twice."""
-    instance = db.session.scalar(sa.select(WorkflowInstance).where(
-        WorkflowInstance.id == task.instance_id).with_for_update())
-    # Under the lock, the task's state is the truth: it may have been completed meanwhile.
-    db.session.refresh(task)
-    if task.state != TaskState.READY:
-        if task.completion_token == token:
-            return False
-        raise TaskConflictError()
-    definition = _definition_for(instance)
-    workflow = engine.load(instance.serialized, definition)
+    applied before (a double click): nothing is done twice.
+
+    The instance and its open tasks are read in one statement, without a lock; the save
+    succeeds only if nobody saved the instance since (``UPDATE ... WHERE version``), and
+    takes the row lock (on SQLite ``BEGIN IMMEDIATE`` holds the write lock already). Who
+    lost the race learns it once the winner has committed, before writing anything: the
+    same form again is "already saved", another completion of the task is a conflict, and
+    any other step (a timer, another task) means reading the new version and trying again."""
     task_form = TASK_FORMS[task.form_key]
-    try:
-        engine.complete(workflow, task.spiff_task_id, task_form.for_process(data))
-    except LookupError as exc:  # completed by someone who held the row lock before us
-        raise TaskConflictError() from exc
-    calls = engine.run_engine(workflow)
+    for _attempt in range(3):
+        instance, open_rows = _instance_and_open_tasks(task.instance_id)
+        if task.spiff_task_id not in open_rows:
+            return _done_before(task, token)
+        definition = _definition_for(instance)
+        workflow = engine.load(instance.serialized, definition)
+        try:
+            engine.complete(workflow, task.spiff_task_id, task_form.for_process(data))
+        except LookupError as exc:  # the projection and the workflow disagree: refuse
+            raise TaskConflictError() from exc
+        calls = engine.run_engine(workflow)
+        if _write_instances([(instance, workflow)]):
+            break
+    else:
+        raise TaskConflictError()
+    now = clock.now()
+    closed = {"state": TaskState.COMPLETED, "completed_at": now, "completed_by_id": actor.id,
+              "completion_token": token, "data": task_form.for_history(data)}
+    if _connection().execute(_CLOSE_READY_TASK, {"b_task_id": task.id, **closed}).rowcount != 1:
+        raise TaskConflictError()  # not while we hold the instance: every close saves it
+    for name, value in closed.items():  # the loaded task now matches its row
+        set_committed_value(task, name, value)
     if task_form.handler is not None:
         task_form.handler(db.session.get(Case, task.case_id), actor, data, task)
-    _save(instance, workflow)
-    task.completed_at = clock.now()
-    task.completed_by_id = actor.id
-    task.completion_token = token
-    task.data = task_form.for_history(data)
-    _close_task(task, TaskState.COMPLETED)
-    db.session.flush()
-    _event(task.case_id, actor, "task_completed", instance.process_key, task.task_name, task.id)
-    _after_step(instance, workflow, definition, calls, actor)
+    _close_task(task.id, task.organisation_id, now)
+    open_rows.pop(task.spiff_task_id)
+    _after_step(instance, workflow, definition, calls, actor, rows=open_rows, events=[
+        _event(task.case_id, actor, "task_completed", instance.process_key, task.task_name,
+               task.id)])
     audit.record(actor, "task.completed", "workflow_task", task.id, case_id=task.case_id,
                  details={"task": task.task_name})
     return True
+
+
+def _instance_and_open_tasks(instance_id: int) -> tuple[WorkflowInstance, dict[str, sa.Row]]:
+    """The instance and its open task rows (spiff task id -> row), in one statement."""
+    result = db.session.execute(_INSTANCE_AND_OPEN_TASKS, {"b_instance_id": instance_id}).all()
+    return result[0][0], {row.spiff_task_id: row for row in result if row.id is not None}
+
+
+def _done_before(task: WorkflowTask, token: str) -> bool:
+    """The task was closed by someone else (who has committed): False if it was this very
+    submission, else TaskConflictError. Nothing of ours has been written yet."""
+    _forget(WorkflowTask, task.id)  # reload it
+    if task.completion_token == token:
+        return False
+    raise TaskConflictError()
 
 
 def claim(task: WorkflowTask, user: User) -> None:
@@ -470,16 +625,14 @@ def run_due_timers(limit: int = 1000, batch: int = 50) -> int:
         chunk = ids[start:start + batch]
         try:
             with db.transaction():
-                for instance in _locked_instances(chunk):
-                    _advance(instance)
+                _advance(list(_locked_instances(chunk)))
             done += len(chunk)
         except Exception:
             logger.warning("timer sweep: a batch failed; advancing its instances one by one")
             for instance_id in chunk:
                 try:
                     with db.transaction():
-                        for instance in _locked_instances([instance_id]):
-                            _advance(instance)
+                        _advance(list(_locked_instances([instance_id])))
                     done += 1
                 except Exception:
                     logger.exception("timer sweep: instance %s failed; next tick retries",
@@ -489,15 +642,25 @@ def run_due_timers(limit: int = 1000, batch: int = 50) -> int:
 
 def _locked_instances(ids: list[int]):
     return db.session.scalars(sa.select(WorkflowInstance).where(
-        WorkflowInstance.id.in_(ids)).order_by(WorkflowInstance.id).with_for_update())
+        WorkflowInstance.id.in_(ids)).order_by(WorkflowInstance.id).with_for_update()
+        .execution_options(populate_existing=True))
 
 
-def _advance(instance: WorkflowInstance) -> None:
-    definition = _definition_for(instance)
-    workflow = engine.load(instance.serialized, definition)
-    calls = engine.run_engine(workflow)
-    _save(instance, workflow)
-    _after_step(instance, workflow, definition, calls, None)
+def _advance(instances: list[WorkflowInstance]) -> None:
+    """Run the engine of each (locked) instance; save and project them together."""
+    steps = []
+    for instance in instances:
+        definition = _definition_for(instance)
+        workflow = engine.load(instance.serialized, definition)
+        steps.append((instance, workflow, definition, engine.run_engine(workflow)))
+    if not steps:
+        return
+    _save_all([(instance, workflow) for instance, workflow, _d, _c in steps])
+    rows = _ready_rows([instance.id for instance, *_rest in steps])
+    projection = _Projection()
+    for instance, workflow, definition, calls in steps:
+        projection.step(instance, workflow, definition, calls, None, rows[instance.id])
+    projection.write()
 
 
 # --- changing a process ----------------------------------------------------------------
@@ -521,8 +684,8 @@ def migrate_instance(instance_id: int, actor: User | None) -> bool:
                        .execution_options(synchronize_session=False))
     db.session.expire(instance)
     _after_step(instance, workflow, current, calls, actor)
-    _event(instance.case_id, actor, "process_migrated", instance.process_key,
-           instance.process_key)
+    _connection().execute(_ADD_EVENTS, [_event(instance.case_id, actor, "process_migrated",
+                                               instance.process_key, instance.process_key)])
     audit.record(actor, "process.migrated", "workflow_instance", instance.id,
                  case_id=instance.case_id,
                  details={"from": old_version.sha256[:12], "to": current.sha256[:12]})

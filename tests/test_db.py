@@ -1,0 +1,26 @@
+"""Database connections: a pooled PostgreSQL connection that died while idle is replaced
+before a request uses it."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import PG_URL
+from victimcare import db as database
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL only")
+def test_a_connection_that_died_while_idle_is_replaced(database_url, monkeypatch):
+    engine = database.make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        admin = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+        with admin.connect() as other:  # the server (or a restart) ends the idle connection
+            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one() != pid
+    finally:
+        engine.dispose()
