@@ -287,3 +287,20 @@ def test_a_returning_person_shows_earlier_assessments_and_periods(people):
     newest = db.session.scalars(sa.select(Case).order_by(Case.id.desc())).first()
     page = contact.get(f"/cases/{newest.reference}").get_data(as_text=True)
     assert 'data-testid="earlier-case"' in page and earlier.reference in page
+
+
+def test_the_review_goes_to_the_contact_person(people, frozen_clock, make_client):
+    from tests.factories import make_user
+    from victimcare.accounts.models import Role
+
+    case = _victim(people, residence_status="none")  # the contact person registered it
+    _do(people["clients"]["immigration"], _open(case, "Task_grant_reflection"),
+        {"starts_on": "2026-03-02", "days": "30"})
+    colleague = make_user(Role.CMM_CONTACT_PERSON, people["cmm"], full_name="Sara Vind")
+    _tick(frozen_clock, people, days=24)
+    review = _open(case, "Task_review")
+    assert review.assigned_user_id == people["users"]["contact"].id
+    other = make_client()
+    other.login(colleague.username)
+    assert case.reference not in other.get("/tasks").get_data(as_text=True)
+    assert case.reference in people["clients"]["contact"].get("/tasks").get_data(as_text=True)

@@ -166,3 +166,5 @@ register("extend_period", TaskForm(
     history_keys=("extended", "period_ends_on", "reason", "notes")))
 
 workflow.register_operation("period_ended", services.period_ended)
+# The review of a period, and CMM's extensions, are the contact person's work.
+workflow.CONTACT_PERSON_PROCESSES.add(services.PROCESS_KEY)

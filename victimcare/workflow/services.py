@@ -370,12 +370,29 @@ class _Projection:
             connection.execute(_ADD_EVENTS, self.events)
 
 
+#: Processes whose CMM-lane tasks go straight to the case's contact person (registered by
+#: the domain modules, e.g. the support period's review): they are that person's work.
+CONTACT_PERSON_PROCESSES: set[str] = set()
+
+
+def _contact_person_for(instance, info: engine.UserTaskInfo) -> int | None:
+    """The case's contact person, if the task is theirs and they work in its lane."""
+    if info.lane != "CMM" or instance.process_key not in CONTACT_PERSON_PROCESSES:
+        return None
+    contact = db.session.scalar(sa.select(User).join(
+        Case, Case.contact_person_id == User.id).where(Case.id == instance.case_id))
+    if contact is None or not contact.is_active or contact.role not in LANE_ROLES["CMM"]:
+        return None
+    return contact.id
+
+
 def _open_task(instance, info: engine.UserTaskInfo, task: engine.ReadyTask, now) -> None:
     """A new inbox row; an NGO task also gives its organisation a hold on the case."""
     organisation_id = task.data.get("organisation_id") if info.lane == "NGO" else None
     task_id = _connection().execute(_OPEN_TASK, {
         "instance_id": instance.id, "case_id": instance.case_id, "spiff_task_id": task.id,
         "task_name": task.name, "form_key": info.form_key, "lane": info.lane,
+        "assigned_user_id": _contact_person_for(instance, info),
         "organisation_id": organisation_id, "state": TaskState.READY, "due_at": task.due_at,
         "created_at": now, "context": {k: task.data.get(k) for k in
                                        TASK_FORMS[info.form_key].context_keys}}).scalar_one()
