@@ -33,10 +33,16 @@ def dashboard():
             mine = support.my_cases(current_user)
             if current_user.role in (Role.CMM_COORDINATOR, Role.IMMIGRATION_OFFICER):
                 ending = support.periods_ending(current_user)
+    shelters = []
+    if current_user.role == Role.CMM_COORDINATOR:  # counts only, no names
+        from victimcare.housing import services as housing
+
+        shelters = [(f, o) for f, o in housing.occupancy_today()
+                    if f.is_active and o.fixed is not None]
     return render_template("main/dashboard.html", summary=summary, level=level, alerts=alerts,
                            may_follow_up=lambda alert: workflow.may_follow_up(current_user,
                                                                               alert),
-                           tasks=tasks, my_cases=mine, periods_ending=ending,
+                           tasks=tasks, my_cases=mine, periods_ending=ending, shelters=shelters,
                            ending_within=ENDING_WITHIN_DAYS)
 
 

@@ -36,3 +36,15 @@ def test_contact_person_and_coordinator_see_the_periods_that_matter(people, froz
         AuditEvent.action == "case.listed",
         AuditEvent.actor_id == people["users"]["coordinator"].id)).all()
     assert soon.id in listed
+
+
+def test_the_coordinator_sees_shelter_occupancy_on_the_dashboard(people):
+    from tests.housing.builders import make_facility
+
+    make_facility(name="Reden International, Copenhagen", fixed=7, extra=2)
+    db.session.commit()
+    overview = people["clients"]["coordinator"].get("/").get_data(as_text=True)
+    shelters = overview.split('data-testid="shelters"')[1].split("</table>")[0]
+    assert "Reden International, Copenhagen" in shelters and "0 of 7 fixed places" in shelters
+    assert 'data-testid="shelters"' not in people["clients"]["contact"].get("/").get_data(
+        as_text=True)
