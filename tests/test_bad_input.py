@@ -95,6 +95,12 @@ FORMS = {
     "housing.follow_up": (Role.CMM_CONTACT_PERSON,
                           lambda w: f"/cases/{w['case'].reference}/housing/"
                                     f"{w['placement'].id}/followed-up", lambda w: {}),
+    "returns.offer": (Role.CMM_CONTACT_PERSON,
+                      lambda w: f"/cases/{w['case'].reference}/prepared-return",
+                      lambda w: {"version": "1"}),
+    "returns.left_without_notice": (Role.CMM_CONTACT_PERSON,
+                                    lambda w: f"/cases/{w['case'].reference}/prepared-return/left",
+                                    lambda w: {"left_on": "2026-03-02", "version": "1"}),
 }
 
 

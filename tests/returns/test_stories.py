@@ -266,3 +266,51 @@ def test_departure_ends_an_open_housing_placement(people, rates):
         HousingPlacement.case_id == case.id))
     assert (stay.end_date.isoformat(), stay.end_reason.value) == ("2026-03-02",
                                                                  "returned_home")
+
+
+@pytest.mark.parametrize("amount", ["-1", "1e309", "99999999999", "abc", "1.2.3,4,5",
+                                    "x" * 5000])
+def test_bad_amounts_are_refused_next_to_the_field_and_kept(people, rates, amount):
+    case = _victim(people, residence_status="lawful", given_name="Ola", nationality="TH")
+    contact = people["clients"]["contact"]
+    _accepted(people, case)
+    _do(contact, _open(case, "Task_safety"), LOW_RISK)
+    plan = _open(case, "Task_plan")
+    response = _do(contact, plan, {**PLAN, "partner_id": _partner_id(case),
+                                   "business": amount}, expect=200)
+    html = response.get_data(as_text=True)
+    assert 'id="business-error"' in html
+    assert "A noodle stall" in html  # nothing typed is lost
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2999-12-31", "2026-02-30", "0001-01-01"])
+def test_dates_far_away_are_refused_at_the_field(people, rates, day):
+    case = _victim(people, residence_status="lawful", given_name="Ola", nationality="TH")
+    response = _do(people["clients"]["contact"], _offer(people, case), {
+        "answer": "accepted", "answered_on": day, "destination_country": "TH",
+        "accompanying_children": "0", "notes": ""}, expect=200)
+    assert 'id="answered_on-error"' in response.get_data(as_text=True)
+
+
+def test_another_partner_needs_a_reason(people, rates):
+    case = _victim(people, residence_status="lawful", given_name="Ola", nationality="TH")
+    contact = people["clients"]["contact"]
+    _accepted(people, case)
+    _do(contact, _open(case, "Task_safety"), LOW_RISK)
+    errin = next(p for p in services.partners() if p.programme.value == "errin")
+    plan = _open(case, "Task_plan")
+    refused = _do(contact, plan, {**PLAN, "partner_id": errin.id}, expect=200)
+    assert 'id="partner_change_reason-error"' in refused.get_data(as_text=True)
+    _do(contact, plan, {**PLAN, "partner_id": errin.id,
+                        "partner_change_reason": "Her cousin works with ERRIN's partner."})
+    assert _return(case).partner_id == errin.id
+
+
+def test_an_offer_only_for_a_victim_in_support(people, rates):
+    from tests.identification.test_flows import _register
+
+    case = _register(people, given_name="Nina", estimated_age="30")
+    response = people["clients"]["contact"].post(f"/cases/{case.reference}/prepared-return",
+                                                 {"version": case.version})
+    assert response.status_code == 302
+    assert _return(case) is None

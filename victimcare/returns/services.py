@@ -148,8 +148,9 @@ def offer_return(case: Case, actor: User) -> PreparedReturn:
     running = current_return(case)
     if running is not None and running.status in OPEN_STATUSES:
         raise RuleViolation(_("A prepared return is already under way on this case."))
-    if case.status == CaseStatus.CLOSED:
-        raise RuleViolation(_("This case is closed."))
+    if case.status not in (CaseStatus.SUPPORT, CaseStatus.DEPARTURE, CaseStatus.RETURN):
+        raise RuleViolation(_("A prepared return is offered to a victim in support or in the "
+                              "departure position."))
     instance = _workflow().start(PROCESS_KEY, case, actor, {
         "first_name": case.person.minimal_name, "follow_ups_done": 0,
         "follow_ups_planned": 0})
