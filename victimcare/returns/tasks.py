@@ -55,7 +55,6 @@ FIELD_LABELS.update({
     "follow_ups_done": _l("Follow-ups done"), "follow_ups_planned": _l("Follow-ups planned"),
     "follow_up_due_at": _l("Next follow-up"), "plan_state": _l("State of the plan"),
     "extend_months": _l("Extended by months"), "outcome": _l("Outcome"),
-    "total_ore": _l("Budget total (øre)"),
 })
 
 
@@ -362,7 +361,7 @@ register("risk_sign_off", TaskForm(
     history_keys=("signed_off",)))
 register("reintegration_plan", TaskForm(
     PlanForm, _plan_data, handler=services.record_plan, context_keys=CONTEXT,
-    process_keys=("over_maximum",), history_keys=("total_ore", "over_maximum")))
+    process_keys=("over_maximum",), history_keys=("over_maximum",)))
 register("budget_exception", TaskForm(
     ExceptionForm, _exception_data, handler=services.decide_exception,
     context_keys=(*CONTEXT, "over_maximum"), process_keys=("exception_approved",),
