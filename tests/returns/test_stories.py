@@ -140,6 +140,8 @@ def test_45000_in_kind_needs_a_justification_and_the_coordinators_approval(peopl
     refused = _do(contact, plan, over, expect=200)
     html = refused.get_data(as_text=True)
     assert 'id="justification-error"' in html and 'value="25000"' in html  # nothing lost
+    error = re.search(r'id="justification-error">([^<]*)<', html).group(1)
+    assert "45,000.00" in error and "40,000.00" in error and "$" in error, error
     _do(contact, plan, {**over, "justification": "A tailoring course and tools in Iași."})
     approval = _open(case, "Task_exception")
     assert approval is not None and _open(case, "Task_ministry") is None

@@ -16,7 +16,7 @@ from victimcare.cases.models import Case, CaseStatus
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
 from victimcare.i18n import _
-from victimcare.returns import rules
+from victimcare.returns import labels, rules
 from victimcare.returns.models import (
     BudgetLine,
     ExchangeRate,
@@ -290,6 +290,26 @@ def check_plan(prepared: PreparedReturn, lines: dict[BudgetCategory, int],
                                                prepared.provider), rates_on(day))
 
 
+def money(ore: int, day: date) -> str:
+    """An amount in DKK with its USD equivalent, in the user's language."""
+    from flask_babel import format_currency
+
+    text = format_currency(Decimal(ore) / rules.ORE_PER_KRONE, "DKK")
+    rate = usd_rate_on(day)
+    return text if rate is None else f"{text} ≈ {format_currency(rules.usd(ore, rate), 'USD')}"
+
+
+def maximums_text(prepared: PreparedReturn, day: date) -> str:
+    """The maximums for this household, to show next to the budget ("" if not set up)."""
+    try:
+        limits = rules.maximums(Household(prepared.accompanying_children, prepared.provider),
+                                rates_on(day))
+    except rules.MissingRate:
+        return ""
+    return _("in kind up to %(in_kind)s, cash up to %(cash)s",
+             in_kind=money(limits.in_kind_ore, day), cash=money(limits.cash_ore, day))
+
+
 def record_plan(case: Case, actor: User, data: dict, task) -> None:
     """The plan and budget, checked against the maximums in force today. Over a maximum it
     needs a written justification (and then the coordinator's approval, the next task);
@@ -300,9 +320,12 @@ def record_plan(case: Case, actor: User, data: dict, task) -> None:
         raise RuleViolation(_("The maximums changed just now. Check the budget and send it "
                               "again."))
     if check.over_maximum and not (data.get("justification") or "").strip():
-        raise RuleViolation(_("The budget is over the maximum: write why this person's needs "
-                              "and situation justify it. The coordinator then approves it."),
-                            field="justification")
+        over = "; ".join(_("%(kind)s %(amount)s, at most %(max)s", kind=labels.label(
+            labels.KINDS, e.kind), amount=money(e.amount_ore, today()),
+            max=money(e.maximum_ore, today())) for e in check.excesses)
+        raise RuleViolation(_("The budget is over the maximum (%(over)s): write why this "
+                              "person's needs and situation justify it. The coordinator then "
+                              "approves it.", over=over), field="justification")
     if check.has_health_extras and not (data.get("health_reason") or "").strip():
         raise RuleViolation(_("Give the reason for the health extras."), field="health_reason")
     partner = db.session.get(ReturnPartner, data["partner_id"])

@@ -27,7 +27,7 @@ from victimcare import clock
 from victimcare.extensions import db
 from victimcare.forms import NoControlCharacters
 from victimcare.housing.forms import parse_dkk
-from victimcare.i18n import _l
+from victimcare.i18n import _, _l
 from victimcare.returns import labels, rules, services
 from victimcare.returns.rules import BudgetCategory
 from victimcare.workflow.forms import TaskForm, register
@@ -235,6 +235,11 @@ class PlanForm(FlaskForm):
             proposed = prepared.partner or services.proposed_partner(
                 prepared.destination_country)
             self.partner_id.data = proposed.id if proposed else None
+        if prepared is not None:
+            limits = services.maximums_text(prepared, _today())
+            if limits:
+                self.justification.label.text = _(
+                    "Justification for going over a maximum (%(limits)s)", limits=limits)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
