@@ -316,3 +316,59 @@ def test_an_offer_only_for_a_victim_in_support(people, rates):
                                                  {"version": case.version})
     assert response.status_code == 302
     assert _return(case) is None
+
+
+def _departed(people, case, frozen_clock=None):
+    contact = people["clients"]["contact"]
+    _accepted(people, case)
+    _do(contact, _open(case, "Task_safety"), LOW_RISK)
+    _do(contact, _open(case, "Task_plan"), {**PLAN, "partner_id": _partner_id(case)})
+    _do(contact, _open(case, "Task_ministry"), {
+        "ministry_decision": "approved", "decided_on": "2026-03-02", "ministry_contact": "UIM",
+        "notes": ""})
+    _do(contact, _open(case, "Task_departure"), {"departed_on": "2026-03-02",
+                                                 "travel": "Flight."})
+
+
+def test_the_contact_person_extends_follow_up_with_a_reason(people, rates, frozen_clock):
+    case = _victim(people, residence_status="lawful", given_name="Mai", nationality="TH")
+    contact = people["clients"]["contact"]
+    _departed(people, case)
+    _tick(frozen_clock, people, days=31)
+    follow_up = _open(case, "Task_follow_up")
+    answer = {"partner_contact": "The shop is late.", "plan_state": "delayed",
+              "concerns": "Her brother asks for money.", "extend_months": "2",
+              "extension_reason": ""}
+    refused = _do(contact, follow_up, answer, expect=200)
+    assert 'id="extension_reason-error"' in refused.get_data(as_text=True)
+    _do(contact, follow_up, {**answer, "extension_reason": "The plan is delayed."})
+    db.session.expire_all()
+    follow_up = _open(case, "Task_follow_up")
+    assert follow_up is None
+    for _month in range(7):  # 6 + 2 = 8 in all; the first is done
+        _tick(frozen_clock, people, days=31)
+        task = _open(case, "Task_follow_up")
+        assert task is not None
+        _do(contact, task, {**answer, "extend_months": "0", "plan_state": "on_track"})
+    assert _open(case, "Task_close") is not None
+    assert len(_return(case).follow_ups) == 8
+
+
+def test_a_second_offer_while_one_is_under_way_is_refused(people, rates):
+    case = _victim(people, residence_status="lawful", given_name="Mai", nationality="TH")
+    assert _offer(people, case) is not None
+    db.session.expire_all()
+    response = people["clients"]["contact"].post(f"/cases/{case.reference}/prepared-return",
+                                                 {"version": case.version}, follow_redirects=True)
+    assert "already under way" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PreparedReturn)) == 1
+
+
+def test_an_offer_from_an_old_page_is_refused(people, rates):
+    case = _victim(people, residence_status="lawful", given_name="Mai", nationality="TH")
+    db.session.expire_all()
+    stale = case.version - 1
+    response = people["clients"]["contact"].post(f"/cases/{case.reference}/prepared-return",
+                                                 {"version": stale}, follow_redirects=True)
+    assert "Someone else changed this case" in response.get_data(as_text=True)
+    assert _return(case) is None

@@ -321,9 +321,13 @@ class FollowUpForm(FlaskForm):
                     message=_l("Give a number from 0 to %(max)s.", max=EXTEND_MAX_MONTHS))])
     extension_reason = _text(_l("Reason for extending follow-up"))
 
-    def validate_extension_reason(self, field):
-        if self.extend_months.data and not (field.data or "").strip():
-            raise ValidationError(_l("Give the reason for extending follow-up."))
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.extend_months.data and not (self.extension_reason.data or "").strip() \
+                and not self.extension_reason.errors:
+            self.extension_reason.errors = [_l("Give the reason for extending follow-up.")]
+            ok = False
+        return ok
 
 
 def _follow_up_data(form) -> dict:
