@@ -296,7 +296,9 @@ def money(ore: int, day: date) -> str:
 
     text = format_currency(Decimal(ore) / rules.ORE_PER_KRONE, "DKK")
     rate = usd_rate_on(day)
-    return text if rate is None else f"{text} ≈ {format_currency(rules.usd(ore, rate), 'USD')}"
+    if rate is None:
+        return text
+    return f"{text} ≈ {format_currency(rules.usd(ore, rate).quantize(Decimal(1)), 'USD')}"
 
 
 def maximums_text(prepared: PreparedReturn, day: date) -> str:

@@ -25,10 +25,11 @@ returns_bp = Blueprint("returns", __name__, template_folder="templates")
 
 @returns_bp.app_template_filter("usd")
 def usd_filter(amount: Decimal | None) -> str:
-    """A USD amount the way the user's language writes money."""
+    """A USD amount the way the user's language writes money, in whole dollars: it is an
+    equivalent at a set rate, not an amount paid."""
     from flask_babel import format_currency
 
-    return "—" if amount is None else format_currency(amount, "USD")
+    return "—" if amount is None else format_currency(amount.quantize(Decimal(1)), "USD")
 
 
 @returns_bp.app_context_processor
