@@ -108,6 +108,8 @@ def test_thai_mother_returns_with_her_son_and_is_followed_up_for_six_months(
     assert (period.status.value, period.end_reason.value, period.ended_on.isoformat()) == (
         "ended", "departed", "2026-03-02")
     assert _return(case).status.value == "departed"
+    db.session.refresh(alert)
+    assert alert.resolved_at is not None  # the period is over: nothing left to extend
 
     # Six follow-ups, each a calendar month after the departure at 08:00 local time.
     for month in range(1, 7):
@@ -372,3 +374,18 @@ def test_an_offer_from_an_old_page_is_refused(people, rates):
                                                  {"version": stale}, follow_redirects=True)
     assert "Someone else changed this case" in response.get_data(as_text=True)
     assert _return(case) is None
+
+
+def test_amounts_are_shown_in_the_users_language(people, rates):
+    case = _victim(people, residence_status="lawful", given_name="Mai", nationality="TH")
+    contact = people["clients"]["contact"]
+    _accepted(people, case)
+    _do(contact, _open(case, "Task_safety"), LOW_RISK)
+    _do(contact, _open(case, "Task_plan"), {**PLAN, "partner_id": _partner_id(case),
+                                            "housing": "12.500,50"})
+    english = contact.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert re.search(r'data-testid="budget-total">DKK\s?12,500\.50<', english)
+    contact.post("/locale", {"locale": "da", "next": "/"})
+    danish = contact.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert re.search(r'data-testid="budget-total">12\.500,50\s?kr\.<', danish), re.findall(
+        r'data-testid="budget-total">[^<]*<', danish)

@@ -36,7 +36,7 @@ from victimcare.returns.rules import (
     Rating,
     ReturnStatus,
 )
-from victimcare.workflow.models import WorkflowInstance
+from victimcare.workflow.models import Alert, WorkflowInstance
 
 PROCESS_KEY = "prepared_return"
 #: The process is running for these.
@@ -402,6 +402,10 @@ def record_departure(case: Case, actor: User, data: dict, task) -> None:
     prepared.status = ReturnStatus.DEPARTED
     support.end_on_departure(case, actor, departed_on)
     housing.end_on_departure(case, actor, departed_on)
+    # The Immigration Service's "accepted during the reflection period" alert is over.
+    db.session.execute(sa.update(Alert).where(
+        Alert.instance_id == prepared.instance_id, Alert.resolved_at.is_(None))
+        .values(resolved_at=clock.now(), resolved_by_id=actor.id))
     audit.record(actor, "return.departed", "prepared_return", prepared.id, case_id=case.id,
                  details={"departed_on": departed_on.isoformat()})
 
