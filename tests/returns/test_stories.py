@@ -389,3 +389,14 @@ def test_amounts_are_shown_in_the_users_language(people, rates):
     danish = contact.get(f"/cases/{case.reference}").get_data(as_text=True)
     assert re.search(r'data-testid="budget-total">12\.500,50\s?kr\.<', danish), re.findall(
         r'data-testid="budget-total">[^<]*<', danish)
+
+
+def test_the_first_follow_up_opens_a_calendar_month_after_departure_at_eight(
+        people, rates, frozen_clock):
+    case = _victim(people, residence_status="lawful", given_name="Mai", nationality="TH")
+    _departed(people, case)
+    # Departed 2 March; due 2 April 08:00 Copenhagen (summer time: 06:00 UTC).
+    _tick(frozen_clock, people, days=30, hours=20, minutes=59)  # 2 April 05:59 UTC
+    assert _open(case, "Task_follow_up") is None
+    _tick(frozen_clock, people, minutes=2)
+    assert _open(case, "Task_follow_up") is not None
