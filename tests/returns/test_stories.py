@@ -400,3 +400,17 @@ def test_the_first_follow_up_opens_a_calendar_month_after_departure_at_eight(
     assert _open(case, "Task_follow_up") is None
     _tick(frozen_clock, people, minutes=2)
     assert _open(case, "Task_follow_up") is not None
+
+
+def test_the_immigration_service_sees_the_return_but_not_the_budget(people, rates):
+    case = _victim(people, residence_status="none", given_name="Lan", nationality="VN")
+    officer, contact = people["clients"]["immigration"], people["clients"]["contact"]
+    _do(officer, _open(case, "Task_grant_reflection"), {"starts_on": "2026-03-02",
+                                                        "days": "30"})
+    _accepted(people, case, country="VN")
+    _do(contact, _open(case, "Task_safety"), {**LOW_RISK, "threats_rating": "high"})
+    html = officer.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert 'data-testid="return-status"' in html
+    assert 'data-testid="safety"' not in html and "Offer a prepared return" not in html
+    assert 'data-testid="safety"' in contact.get(f"/cases/{case.reference}").get_data(
+        as_text=True)
