@@ -26,6 +26,11 @@ CATEGORIES = [("housing", _l("In kind: housing")), ("business", _l("In kind: bus
               ("education", _l("In kind: education")), ("medicine", _l("In kind: medicine")),
               ("other", _l("In kind: other")), ("pocket_money", _l("Cash: pocket money")),
               ("health_extra", _l("Health extras"))]
+RATE_CODES = [("in_kind_per_adult", _l("In kind per adult (DKK)")),
+              ("in_kind_per_child", _l("In kind per accompanying minor child (DKK)")),
+              ("cash_without_dependants", _l("Cash, adult without dependants (DKK)")),
+              ("cash_provider", _l("Cash, provider (DKK)")),
+              ("follow_up_months", _l("Months of follow-up after the return"))]
 KINDS = [("in_kind", _l("In kind")), ("cash", _l("Cash")), ("health", _l("Health extras"))]
 DIMENSIONS = [("threats", _l("Threats from the traffickers")), ("debt", _l("Debt")),
               ("health", _l("Health")), ("geography", _l("Geography")),
@@ -97,6 +102,8 @@ def register_elsewhere() -> None:
         "return.followed_up": _l("Recorded a follow-up after a return"),
         "return.closed": _l("Closed a prepared return"),
         "return.left_without_notice": _l("Recorded that the person left without notice"),
+        "return.rate_added": _l("Added a prepared-return rate"),
+        "return.partner_saved": _l("Saved a return partner"),
     })
 
 

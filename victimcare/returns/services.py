@@ -134,6 +134,74 @@ def proposed_partner(country: str) -> ReturnPartner | None:
     return by_country.get(country) or by_country.get("")
 
 
+#: How far from today a new rate may start (a typing guard).
+RATE_WINDOW_DAYS = 3 * 366
+
+
+def reference_data() -> dict:
+    return {"rates": list(db.session.scalars(sa.select(ReturnRate).order_by(
+                ReturnRate.code, ReturnRate.valid_from.desc()))),
+            "exchange_rates": list(db.session.scalars(sa.select(ExchangeRate).order_by(
+                ExchangeRate.valid_from.desc()))),
+            "partners": list(db.session.scalars(sa.select(ReturnPartner).order_by(
+                ReturnPartner.country))), "today": today()}
+
+
+def add_rate(actor: User, code: str, text: str, valid_from: date) -> None:
+    """A new maximum (or months, or USD rate) from a day on; earlier rows stay, so plans made
+    before are still read against the rates of their day."""
+    from decimal import InvalidOperation
+
+    from victimcare.housing.forms import parse_dkk
+
+    if abs((valid_from - today()).days) > RATE_WINDOW_DAYS:
+        raise RuleViolation(_("Give a day within three years of today."), field="valid_from")
+    try:
+        if code == "usd":
+            value = Decimal(text.strip().replace(",", "."))
+            if not Decimal("0.01") <= value <= Decimal(1000):
+                raise ValueError(text)
+        elif code == RateCode.FOLLOW_UP_MONTHS.value:
+            value = int(text.strip())
+            if not 1 <= value <= 60:
+                raise ValueError(text)
+        else:
+            value = parse_dkk(text)
+            if value is None or not 0 < value <= 10_000_000 * rules.ORE_PER_KRONE:
+                raise ValueError(text)
+    except (ValueError, InvalidOperation):
+        raise RuleViolation(_("Give a positive number that fits the rate: kroner, months "
+                              "(1 to 60) or DKK per USD."), field="value") from None
+    if code == "usd":
+        exists = db.session.scalar(sa.select(ExchangeRate.id).where(
+            ExchangeRate.currency == "USD", ExchangeRate.valid_from == valid_from))
+        row = ExchangeRate(currency="USD", dkk_per_unit=value, valid_from=valid_from)
+    else:
+        exists = db.session.scalar(sa.select(ReturnRate.id).where(
+            ReturnRate.code == RateCode(code).value, ReturnRate.valid_from == valid_from))
+        row = ReturnRate(code=code, value=value, valid_from=valid_from)
+    if exists:
+        raise RuleViolation(_("This rate already has a value from that day. Give another "
+                              "day."), field="valid_from")
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor, "return.rate_added", type(row).__tablename__, row.id,
+                 details={"code": code, "valid_from": valid_from.isoformat()})
+
+
+def save_partner(actor: User, country: str, programme: str, name: str) -> ReturnPartner:
+    """The partner proposed for a destination (one per country; "" for every other)."""
+    partner = db.session.scalar(sa.select(ReturnPartner).where(ReturnPartner.country == country))
+    if partner is None:
+        partner = ReturnPartner(country=country, programme=Programme(programme), name=name)
+        db.session.add(partner)
+    partner.programme, partner.name, partner.is_active = Programme(programme), name.strip(), True
+    db.session.flush()
+    audit.record(actor, "return.partner_saved", "return_partner", partner.id,
+                 details={"country": country, "programme": programme})
+    return partner
+
+
 # --- starting and stopping -----------------------------------------------------------------
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField
-from wtforms.validators import InputRequired
+from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
 
 from victimcare.accounts import policy
 from victimcare.accounts.views import show_violation
@@ -17,6 +17,7 @@ from victimcare.cases import services as cases
 from victimcare.db import bump_version
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
+from victimcare.forms import NoControlCharacters
 from victimcare.i18n import _, _l
 from victimcare.returns import labels, services
 
@@ -89,3 +90,71 @@ def left_without_notice(reference: str):
     if not form.is_submitted():
         form.version.data = str(case.version)
     return render_template("returns/left.html", case=case, form=form)
+
+
+# --- reference data: the maximums, the USD rate, the partners -----------------------------------
+
+RATE_CHOICES = [*labels.RATE_CODES, ("usd", _l("USD rate (DKK)"))]
+
+
+class RateForm(FlaskForm):
+    code = SelectField(_l("Rate"), choices=[SelectChoice(k, v) for k, v in RATE_CHOICES],
+                       validators=[InputRequired(_l("Choose a rate."))])
+    value = StringField(_l("Value (DKK; months for follow-up; DKK per USD)"), validators=[
+        InputRequired(_l("Give a value.")), Length(max=20)])
+    valid_from = DateField(_l("Valid from"), validators=[InputRequired(_l("Give a date."))])
+
+
+class PartnerForm(FlaskForm):
+    country = SelectField(_l("Destination country (empty: every other country)"),
+                          validators=[Optional()])
+    programme = RadioField(_l("Programme"),
+                           choices=[SelectChoice(k, v) for k, v in labels.PROGRAMMES],
+                           validators=[InputRequired(_l("Choose one."))])
+    name = StringField(_l("Partner"), validators=[InputRequired(_l("Give the partner's name.")),
+                                                  Length(max=120), NoControlCharacters()])
+
+    def __init__(self, *args, **kwargs):
+        from victimcare.identification.forms import country_choices
+
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+
+
+def _render_rates(rate_form: RateForm, partner_form: PartnerForm):
+    return render_template("returns/rates.html", rate_form=rate_form,
+                           partner_form=partner_form, **services.reference_data())
+
+
+@returns_bp.route("/returns/rates", methods=["GET", "POST"])
+def rates():
+    """The coordinators keep the maximums (a new row with a valid-from date, never an edit of
+    an old one), the USD rate and the partners."""
+    form = RateForm()
+    if form.validate_on_submit():
+        try:
+            with db.transaction():
+                services.add_rate(current_user, form.code.data, form.value.data,
+                                  form.valid_from.data)
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            flash(_("The rate is saved."), "success")
+            return redirect(url_for("returns.rates"))
+    return _render_rates(form, PartnerForm(formdata=None))
+
+
+@returns_bp.route("/returns/partners", methods=["POST"])
+def save_partner():
+    form = PartnerForm()
+    if form.validate_on_submit():
+        try:
+            with db.transaction():
+                services.save_partner(current_user, form.country.data or "",
+                                      form.programme.data, form.name.data)
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            flash(_("The partner is saved."), "success")
+            return redirect(url_for("returns.rates"))
+    return _render_rates(RateForm(formdata=None), form)
