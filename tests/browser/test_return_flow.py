@@ -192,6 +192,17 @@ def test_45000_in_kind_for_one_adult_needs_justification_and_approval(
     expect(page.get_by_test_id("budget-total")).to_contain_text("45,000.00")
     save_screenshot(screenshot, page, "2-exception")
 
+    # The coordinator keeps the maximums: a new row from a day on, the old one stays.
+    coordinator.goto(f"{live_server}/cases/{reference}")
+    coordinator.get_by_role("link", name="Maximums and partners").click()
+    expect(coordinator.get_by_test_id("rate-row")).to_have_count(6)
+    coordinator.locator("#code").select_option("in_kind_per_adult")
+    coordinator.locator("#value").fill("42000")
+    coordinator.locator("#valid_from").fill("2027-01-01")
+    coordinator.get_by_role("button", name="Add the rate").click()
+    expect(coordinator.get_by_test_id("rate-row")).to_have_count(7)
+    save_screenshot(screenshot, coordinator, "3-rates")
+
 
 def test_high_risk_blocks_submission_until_the_coordinator_signs_off(
         page, live_server, live_app, new_context, screenshot):
