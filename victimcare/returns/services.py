@@ -412,7 +412,7 @@ def record_plan(case: Case, actor: User, data: dict, task) -> None:
         if proposed is None or partner.id != proposed.id else ""
     prepared.activity = data["activity"]
     prepared.health_reason = data.get("health_reason") or ""
-    prepared.justification = data.get("justification") or "" if check.over_maximum else ""
+    prepared.justification = (data.get("justification") or "") if check.over_maximum else ""
     prepared.over_maximum = check.over_maximum
     prepared.exception_approved_by_id = prepared.exception_approved_at = None
     prepared.lines.clear()
