@@ -95,6 +95,18 @@ FORMS = {
     "housing.follow_up": (Role.CMM_CONTACT_PERSON,
                           lambda w: f"/cases/{w['case'].reference}/housing/"
                                     f"{w['placement'].id}/followed-up", lambda w: {}),
+    "returns.offer": (Role.CMM_CONTACT_PERSON,
+                      lambda w: f"/cases/{w['case'].reference}/prepared-return",
+                      lambda w: {"version": "1"}),
+    "returns.left_without_notice": (Role.CMM_CONTACT_PERSON,
+                                    lambda w: f"/cases/{w['case'].reference}/prepared-return/left",
+                                    lambda w: {"left_on": "2026-03-02", "version": "1"}),
+    "returns.rates": (Role.CMM_COORDINATOR, lambda w: "/returns/rates",
+                      lambda w: {"code": "in_kind_per_adult", "value": "42.000",
+                                 "valid_from": "2026-03-02"}),
+    "returns.save_partner": (Role.CMM_COORDINATOR, lambda w: "/returns/partners",
+                             lambda w: {"country": "VN", "programme": "errin",
+                                        "name": "ERRIN (via the Ministry)"}),
 }
 
 

@@ -73,6 +73,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 def _init_workflows(app: Flask, settings: Settings) -> None:
     """Parse and check every BPMN file now: a broken one stops start-up, naming the file."""
     import victimcare.identification.tasks  # noqa: F401 - registers the task forms
+    import victimcare.returns.tasks  # noqa: F401
     import victimcare.support.forms  # noqa: F401
     import victimcare.support.tasks  # noqa: F401
     from victimcare.workflow import services, ticker
@@ -98,11 +99,12 @@ def _init_blueprints(app: Flask) -> None:
     from victimcare.housing.views import housing_bp
     from victimcare.identification.views import identification_bp
     from victimcare.main import main_bp
+    from victimcare.returns.views import returns_bp
     from victimcare.support.views import support_bp
     from victimcare.workflow.views import tasks_bp
 
     for blueprint in (auth_bp, admin_bp, main_bp, identification_bp, cases_bp, tasks_bp,
-                      support_bp, housing_bp):
+                      support_bp, housing_bp, returns_bp):
         app.register_blueprint(blueprint)
 
 

@@ -3,6 +3,7 @@
     flask --app wsgi db upgrade        bring the schema to the newest migration
     flask --app wsgi seed-demo         load demo organisations, users and cases (idempotent)
     flask --app wsgi seed-facilities   add the housing facilities of DOMAIN.md §6 (idempotent)
+    flask --app wsgi seed-return-rates add the prepared-return maximums and partners (§8)
     flask --app wsgi create-user       create an account for a real deployment
 """
 
@@ -99,6 +100,17 @@ def seed_facilities() -> None:
     click.echo(f"Housing facilities ready ({created} new).")
 
 
+@click.command("seed-return-rates")
+def seed_return_rates() -> None:
+    """Add the maximums of a prepared return (DOMAIN.md §8, Table 7, with a valid-from
+    date), the USD rate and the return partners (idempotent; existing rows are kept)."""
+    from victimcare.returns.services import seed_return_rates as seed
+
+    with db.transaction():
+        created = seed()
+    click.echo(f"Prepared-return rates and partners ready ({created} new).")
+
+
 @click.command("create-user")
 @click.option("--username", required=True)
 @click.option("--full-name", required=True)
@@ -185,4 +197,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(workflows_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_facilities)
+    app.cli.add_command(seed_return_rates)
     app.cli.add_command(create_user)

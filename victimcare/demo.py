@@ -91,6 +91,7 @@ def seed() -> int:
         created += _identification_cases(orgs["Center mod Menneskehandel (CMM)"])
         created += _support_cases(orgs["Center mod Menneskehandel (CMM)"])
         created += _housing(orgs["Center mod Menneskehandel (CMM)"])
+        created += _returns(orgs["Center mod Menneskehandel (CMM)"])
     # Activities already past their due time raise their alerts now.
     workflow.run_due_timers()
     return created
@@ -276,5 +277,85 @@ def _housing(cmm) -> int:
         facility = db.session.scalar(sa.select(Facility).where(Facility.name == facility_name))
         housing.place_person(case, contact, facility_id=facility.id,
                              start_date=housing.today() - timedelta(days=days_ago))
+        created += 1
+    return created
+
+
+# --- prepared return (victimcare.returns) -----------------------------------------------------
+
+#: (given, family, nationality, stage): a prepared return at each stage of its process.
+RETURNS = [
+    ("Malee", "Srisuk", "TH", "offered"),
+    ("Blessing", "Okafor", "NG", "high_risk"),
+    ("Ioana", "Popa", "RO", "over_maximum"),
+    ("Somchai", "Boonmee", "TH", "ministry"),
+    ("Precious", "Adebayo", "NG", "departed"),
+    ("Elena", "Munteanu", "RO", "declined"),
+]
+
+
+def _returns(cmm) -> int:
+    """The rates and partners, and victims with a prepared return at each stage
+    (workflows/prepared_return.bpmn)."""
+    from victimcare.cases.models import Gender
+    from victimcare.identification.rules import ResidenceStatus
+    from victimcare.returns import rules as return_rules
+    from victimcare.returns import services as returns
+
+    created = returns.seed_return_rates()
+    contact = accounts.find_user("contact")  # the coordinator's sign-off and approval wait
+    today = clock.now().astimezone(clock.LOCAL_ZONE).date()
+    low = {**{f"{d}_rating": "low" for d in return_rules.SAFETY_DIMENSIONS},
+           **{f"{d}_notes": "" for d in return_rules.SAFETY_DIMENSIONS},
+           "own_view_notes": "Wants to go home.", "debt_to": "", "debt_amount_ore": None,
+           "child_best_interests": "", "receiving_care": "", "high_risk": False}
+    for given, family, nationality, stage in RETURNS:
+        if db.session.scalar(sa.select(Person.id).where(Person.given_name == given,
+                                                        Person.family_name == family)):
+            continue
+        person = Person(given_name=given, family_name=family, date_of_birth=date(1990, 5, 1),
+                        nationality=nationality, gender=Gender.FEMALE,
+                        residence_status=ResidenceStatus.LAWFUL)
+        case = cases.create_case(None, person, cmm, status=CaseStatus.SUPPORT,
+                                 contact_person=contact)
+        prepared = returns.offer_return(case, contact)
+        partner = returns.proposed_partner(nationality)
+        plan = {"activity": "A small shop in her home town.", "partner_id": partner.id,
+                "partner_change_reason": "", "health_reason": "", "justification": "",
+                **{f"{c.value}_ore": 0 for c in return_rules.BudgetCategory},
+                "housing_ore": 2_000_000, "pocket_money_ore": 1_000_000,
+                "total_ore": 3_000_000, "over_maximum": False}
+        steps = {
+            "offered": [],
+            "declined": [("Task_offer", contact, {"answer": "declined"})],
+            "high_risk": [("Task_safety", contact, {**low, "threats_rating": "high",
+                                                    "high_risk": True})],
+            "over_maximum": [("Task_safety", contact, low), ("Task_plan", contact, {
+                **plan, "housing_ore": 4_500_000, "pocket_money_ore": 0,
+                "total_ore": 4_500_000, "over_maximum": True,
+                "justification": "Rent for a year and a sewing machine."})],
+            "ministry": [("Task_safety", contact, low), ("Task_plan", contact, plan)],
+            "departed": [("Task_safety", contact, low), ("Task_plan", contact, plan),
+                         ("Task_ministry", contact, {
+                             "ministry_decision": "approved",
+                             "ministry_decided_on": today.isoformat(),
+                             "ministry_contact": "UIM", "notes": ""}),
+                         ("Task_departure", contact, {
+                             "departed_on": today.isoformat(), "travel": "Flight to Lagos.",
+                             "follow_ups_done": 0,
+                             "follow_ups_planned": returns.follow_up_months(today),
+                             "follow_up_due_at": return_rules.follow_up_due(
+                                 today, 1, clock.LOCAL_ZONE).isoformat()})]}[stage]
+        if stage not in ("offered", "declined"):
+            steps = [("Task_offer", contact, {"answer": "accepted"}), *steps]
+        for name, actor, answers in steps:
+            if name == "Task_offer":
+                answers = {"answered_on": today.isoformat(), "notes": "",
+                           "destination_country": nationality, "accompanying_children": 0,
+                           "provider": False, **answers}
+            task = db.session.scalar(sa.select(WorkflowTask).where(
+                WorkflowTask.instance_id == prepared.instance_id, WorkflowTask.task_name == name,
+                WorkflowTask.state == TaskState.READY))
+            workflow.complete_task(task, actor, answers, uuid.uuid4().hex)
         created += 1
     return created

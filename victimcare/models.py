@@ -11,6 +11,15 @@ from victimcare.identification.models import (  # noqa: F401
     Referral,
     TraffickingAssessment,
 )
+from victimcare.returns.models import (  # noqa: F401
+    BudgetLine,
+    ExchangeRate,
+    FollowUp,
+    PreparedReturn,
+    ReturnPartner,
+    ReturnRate,
+    SafetyAssessment,
+)
 from victimcare.support.models import PeriodExtension, SupportPeriod  # noqa: F401
 from victimcare.workflow.models import (  # noqa: F401
     Alert,

@@ -79,6 +79,11 @@ EXPECTED = {
         who in {COORDINATOR, CONTACT}),
     "housing.follow_up": lambda who, case: case == "presented" and (
         who in {COORDINATOR, CONTACT}),
+    # Prepared return: CMM offers it and records a disappearance before departure.
+    "returns.offer": lambda who, case: who in {COORDINATOR, CONTACT},
+    "returns.left_without_notice": lambda who, case: who in {COORDINATOR, CONTACT},
+    "returns.rates": lambda who, case: who == COORDINATOR,
+    "returns.save_partner": lambda who, case: who == COORDINATOR,
 }
 
 

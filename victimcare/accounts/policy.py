@@ -75,6 +75,11 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "housing.new_placement": CMM,
     "housing.end_placement": CMM,
     "housing.follow_up": CMM,
+    # Prepared return (issue 7): the contact person offers it; CMM records a disappearance.
+    "returns.offer": CMM,
+    "returns.left_without_notice": CMM,
+    "returns.rates": frozenset({Role.CMM_COORDINATOR}),
+    "returns.save_partner": frozenset({Role.CMM_COORDINATOR}),
 }
 
 

@@ -35,6 +35,7 @@ def show_case(reference: str):
     from victimcare.housing import services as housing
     from victimcare.identification import labels as identification_labels
     from victimcare.identification import services as identification
+    from victimcare.returns import services as returns
     from victimcare.support import services as support
 
     return render_template(
@@ -47,7 +48,7 @@ def show_case(reference: str):
         open_tasks=workflow.open_tasks_of_case(case.id),
         diagrams=[(i, workflow.diagram_for(i)) for i in instances if i.status == "running"],
         startable=[key for key, roles in STARTABLE.items() if current_user.role in roles],
-        housing=housing.housing_of(case))
+        housing=housing.housing_of(case), returns=returns.return_of(case))
 
 
 @cases_bp.route("/<reference>/audit")

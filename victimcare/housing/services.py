@@ -413,6 +413,18 @@ def follow_up_departure(case: Case, actor: User, placement: HousingPlacement) ->
                  case_id=case.id)
 
 
+# --- prepared return (issue 7) -------------------------------------------------------------
+
+
+def end_on_departure(case: Case, actor: User, departed_on: date) -> HousingPlacement | None:
+    """The person left on a prepared return: an open stay ends that day, "returned home"."""
+    placement = current_placement(case)
+    if placement is None or placement.end_date is not None:
+        return None
+    _end(placement, actor, max(departed_on, placement.start_date), EndReason.RETURNED_HOME)
+    return placement
+
+
 # --- reading ---------------------------------------------------------------------------
 
 

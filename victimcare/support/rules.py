@@ -56,6 +56,7 @@ class EndReason(enum.StrEnum):
     EXPIRED = "expired"  # the end date passed with no extension
     ASYLUM = "asylum"  # the person applied for asylum
     RESIDENCE_ENDED = "residence_ended"  # lawful residence ended: a new reflection period
+    DEPARTED = "departed"  # the person left on a prepared return (issue 7)
 
 
 LAWFUL = {ResidenceStatus.LAWFUL, ResidenceStatus.LAWFUL_UNDER_6_MONTHS}

@@ -222,6 +222,29 @@ def lawful_residence_ended(case: Case, actor: User, ended_on: date) -> SupportPe
     return period
 
 
+# --- prepared return (issue 7) ---------------------------------------------------------------
+
+
+def end_on_departure(case: Case, actor: User, departed_on: date) -> SupportPeriod | None:
+    """The person left on a prepared return: the running period ends that day and its
+    process stops (no review, no departure-position alert). None if no period runs."""
+    period = db.session.scalar(sa.select(SupportPeriod).where(
+        SupportPeriod.case_id == case.id, SupportPeriod.status == PeriodStatus.RUNNING))
+    if period is None:
+        return None
+    workflow = _workflow()
+    instance = workflow.lock_instance(period.instance_id)
+    db.session.refresh(period)
+    if period.status != PeriodStatus.RUNNING:
+        return None
+    workflow.cancel_instance(instance, actor, "departed")
+    period.status, period.end_reason = PeriodStatus.ENDED, EndReason.DEPARTED
+    period.ended_on = max(departed_on, period.starts_on)
+    audit.record(actor, "period.ended", "support_period", period.id, case_id=case.id,
+                 details={"reason": EndReason.DEPARTED.value})
+    return period
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 
