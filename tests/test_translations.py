@@ -42,7 +42,7 @@ def test_template_is_up_to_date_with_the_source(tmp_path):
                     "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o",
                     str(fresh), "."], cwd=ROOT, check=True, capture_output=True)
     missing = _ids(_catalog(fresh)) - _ids(_catalog(TRANSLATIONS / "messages.pot"))
-    assert not missing, f"run pybabel extract/update (see README): {sorted(missing)[:10]}"
+    assert not missing, f"run pybabel extract/update (see README): {sorted(map(str, missing))[:10]}"
 
 
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parts[-3])
