@@ -33,7 +33,8 @@ from victimcare.workflow import expressions
 WORKFLOWS_DIR = Path(__file__).resolve().parent.parent.parent / "workflows"
 
 #: Lane name in BPMN -> who does the work. Documented in docs/workflows.md.
-LANES = {"CMM": "cmm", "NGO": "ngo", "Immigration Service": "immigration_service"}
+LANES = {"CMM": "cmm", "CMM coordinator": "cmm", "NGO": "ngo",
+         "Immigration Service": "immigration_service"}
 
 TIMER_TYPES = {"TimeDateEventDefinition", "DurationTimerEventDefinition",
                "CycleTimerEventDefinition"}

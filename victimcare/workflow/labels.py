@@ -34,11 +34,13 @@ PROCESS_TITLES = {"support_activity": _l("Support activity"),
                   "identification": _l("Identification")}
 
 #: Who holds an open task, as its inbox row says it.
-LANE_TITLES = {"CMM": _l("CMM"), "NGO": _l("Your organisation"),
+LANE_TITLES = {"CMM": _l("CMM"), "CMM coordinator": _l("CMM coordinators"),
+               "NGO": _l("Your organisation"),
                "Immigration Service": _l("Immigration Service")}
 
 #: Lanes as the diagram names them (the same for every viewer).
-DIAGRAM_LANES = {"CMM": _l("CMM"), "NGO": _l("NGO"),
+DIAGRAM_LANES = {"CMM": _l("CMM"), "CMM coordinator": _l("CMM coordinator"),
+                 "NGO": _l("NGO"),
                  "Immigration Service": _l("Immigration Service")}
 
 #: Diagram labels of elements that are not user tasks (user tasks use TASK_TITLES).

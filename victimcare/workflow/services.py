@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 #: Lane -> roles that work in it (NGO lane tasks also need the task's organisation).
 LANE_ROLES = {
     "CMM": {Role.CMM_COORDINATOR, Role.CMM_CONTACT_PERSON},
+    #: Decisions only a coordinator takes (a high-risk sign-off, a budget exception).
+    "CMM coordinator": {Role.CMM_COORDINATOR},
     "NGO": {Role.NGO_WORKER},
     "Immigration Service": {Role.IMMIGRATION_OFFICER},
 }
@@ -440,7 +442,7 @@ def may_work_on(user: User, task: WorkflowTask, ignore_assignment: bool = False)
         return False
     if task.lane == "NGO":
         return task.organisation_id == user.organisation_id
-    if task.lane == "CMM":
+    if task.lane in ("CMM", "CMM coordinator"):
         return user.organisation.kind == OrganisationKind.CMM
     return user.organisation.kind == OrganisationKind.IMMIGRATION_SERVICE
 
