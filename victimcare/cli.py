@@ -21,6 +21,7 @@ from flask.cli import AppGroup
 from victimcare.accounts.models import PASSWORD_MIN, Organisation, Role
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
+from victimcare.i18n import UI_LOCALES
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
@@ -117,7 +118,8 @@ def seed_return_rates() -> None:
 @click.option("--organisation", "organisation_name", required=True,
               help="Name of an existing organisation.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--locale", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@click.option("--locale", type=click.Choice(sorted(UI_LOCALES)), default="da",
+              show_default=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Prompted for when not given; use --password - to read it from stdin.")
 def create_user(username, full_name, organisation_name, role, locale, password) -> None:

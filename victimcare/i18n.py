@@ -12,7 +12,7 @@ from flask_babel import ngettext  # noqa: F401
 from flask_login import current_user
 
 #: The staff interface languages, in the order the switch shows them, with their own names.
-UI_LOCALES: dict[str, str] = {"da": "Dansk", "en": "English"}
+UI_LOCALES: dict[str, str] = {"da": "Dansk", "en": "English", "sv": "Svenska"}
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 
 

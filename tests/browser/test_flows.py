@@ -172,3 +172,26 @@ def test_logout_is_a_post_and_the_old_cookie_dies(page, live_server, new_context
     expect(replay.locator("#username")).to_be_visible()
     expect(replay.get_by_test_id("current-user")).to_have_count(0)
     screenshot(replay)
+
+
+def test_the_interface_in_danish_english_and_swedish_formats_dates_and_money(
+        page, live_server, screenshot):
+    """Issue 8: the staff UI in each language, with its own date and money formats (the
+    occupancy page shows today's date, 2 March 2026 on the test clock, and Hørhuset's price,
+    125 DKK a night)."""
+    log_in(page, live_server, "coordinator")
+    html = page.locator("html")
+    lead = page.locator("main p.lead")
+    price = page.locator("main tr").filter(has_text="Hørhuset")
+    for button, lang, day, amount, heading in (
+            ("Dansk", "da", "2. mar. 2026", "125,00\xa0kr.", "Indkvartering"),
+            ("English", "en", "Mar 2, 2026", "DKK125.00", "Housing"),
+            ("Svenska", "sv", "2 mars 2026", "125,00\xa0Dkr", "Boende")):
+        page.locator("header form.locale-switch").get_by_role("button", name=button).click()
+        expect(html).to_have_attribute("lang", lang)
+        page.goto(f"{live_server}/housing")
+        expect(page.locator("main h1")).to_contain_text(heading)
+        expect(lead).to_contain_text(day)
+        expect(price).to_contain_text(amount)
+    save_screenshot_as = screenshot(page)
+    assert save_screenshot_as.exists()
