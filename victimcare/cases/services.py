@@ -62,6 +62,16 @@ def open_case(user: User, reference: str) -> Case:
     return case
 
 
+def claim_case_version(case: Case, version) -> None:
+    """An edit of the case made from the form of ``version``: refused (ConcurrentEditError)
+    if someone saved the case since the form was opened."""
+    from victimcare.db import bump_version
+    from victimcare.i18n import _
+
+    bump_version(case, version, _("Someone else changed this case just before you. Check "
+                                  "the case page and try again."))
+
+
 def case_audit_trail(user: User, reference: str):
     case = policy.load_case_or_404(reference, user, need="audit")
     audit.record(user, "case.audit_viewed", "case", case.id, case_id=case.id)

@@ -14,7 +14,6 @@ from wtforms.validators import InputRequired, Length, Optional
 from victimcare.accounts import policy
 from victimcare.accounts.views import show_violation
 from victimcare.cases import services as cases
-from victimcare.db import bump_version
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
 from victimcare.forms import NoControlCharacters
@@ -53,9 +52,7 @@ def offer(reference: str):
         return redirect(url_for("cases.show_case", reference=case.reference))
     try:
         with db.transaction():
-            bump_version(case, form.version.data,
-                         _("Someone else changed this case just before you. Check the case "
-                           "page and try again."))
+            cases.claim_case_version(case, form.version.data)
             services.offer_return(case, current_user)
     except RuleViolation as error:
         flash(error.message, "error")
@@ -78,9 +75,7 @@ def left_without_notice(reference: str):
     if form.validate_on_submit():
         try:
             with db.transaction():
-                bump_version(case, form.version.data,
-                             _("Someone else changed this case just before you. Check the "
-                               "case page and try again."))
+                cases.claim_case_version(case, form.version.data)
                 services.left_without_notice(case, current_user, form.left_on.data)
         except RuleViolation as error:
             show_violation(form, error)

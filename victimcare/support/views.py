@@ -19,7 +19,6 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from victimcare.accounts.models import User
 from victimcare.accounts.views import show_violation
 from victimcare.cases import services as cases
-from victimcare.db import bump_version
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
 from victimcare.forms import NoControlCharacters
@@ -58,9 +57,7 @@ def residence_ended(reference: str):
     if form.validate_on_submit():
         try:
             with db.transaction():
-                bump_version(case, form.version.data,
-                             _("Someone else changed this case just before you. Check the "
-                               "case page and try again."))
+                cases.claim_case_version(case, form.version.data)
                 services.lawful_residence_ended(case, current_user, form.ended_on.data)
         except RuleViolation as error:  # a ConcurrentEditError too
             show_violation(form, error)
@@ -101,9 +98,7 @@ def contact_person(reference: str):
     if form.validate_on_submit():
         try:
             with db.transaction():
-                bump_version(case, form.version.data,
-                             _("Someone else changed this case just before you. Check the "
-                               "case page and try again."))
+                cases.claim_case_version(case, form.version.data)
                 services.set_contact_person(
                     case, current_user, db.session.get(User, form.contact_person_id.data),
                     form.unaccompanied_minor.data, form.representative_name.data or "",
