@@ -97,6 +97,14 @@ def seed() -> int:
     return created
 
 
+def complete_open_task(where, name: str, actor, answers: dict) -> None:
+    """Complete the open task ``name`` of a case or instance (``where``: a condition on
+    WorkflowTask) as ``actor`` would from the task page."""
+    task = db.session.scalar(sa.select(WorkflowTask).where(
+        where, WorkflowTask.task_name == name, WorkflowTask.state == TaskState.READY))
+    workflow.complete_task(task, actor, answers, uuid.uuid4().hex)
+
+
 def _identification_cases(cmm) -> int:
     """Cases at each stage of identification (workflows/identification.bpmn)."""
     from victimcare.identification import services as identification
@@ -149,10 +157,7 @@ def _identification_cases(cmm) -> int:
                 "another_interview": False}),
                 ("Task_send", {"police": "not_sent", "police_recipient": "",
                                "sent_at": None, "presented_at": None})][:steps]:
-            task = db.session.scalar(sa.select(WorkflowTask).where(
-                WorkflowTask.case_id == record.case.id, WorkflowTask.task_name == name,
-                WorkflowTask.state == TaskState.READY))
-            workflow.complete_task(task, contact, answers, uuid.uuid4().hex)
+            complete_open_task(WorkflowTask.case_id == record.case.id, name, contact, answers)
         created += 1
     return created
 
@@ -209,10 +214,7 @@ def _support_cases(cmm) -> int:
                  **clock_data(starts_on + timedelta(days=30))}),
         ]
         for name, actor, answers in steps:
-            task = db.session.scalar(sa.select(WorkflowTask).where(
-                WorkflowTask.case_id == record.case.id, WorkflowTask.task_name == name,
-                WorkflowTask.state == TaskState.READY))
-            workflow.complete_task(task, actor, answers, uuid.uuid4().hex)
+            complete_open_task(WorkflowTask.case_id == record.case.id, name, actor, answers)
         created += 1
     return created
 
@@ -225,10 +227,7 @@ def _support_activity(case, coordinator, organisation, description: str, due_in_
                                "organisation_id": organisation.id, "due_at": due}),
              ("Task_approve", {"approved": True, "reason": ""})]
     for name, data in steps:
-        task = db.session.scalar(sa.select(WorkflowTask).where(
-            WorkflowTask.instance_id == instance.id, WorkflowTask.task_name == name,
-            WorkflowTask.state == TaskState.READY))
-        workflow.complete_task(task, coordinator, data, uuid.uuid4().hex)
+        complete_open_task(WorkflowTask.instance_id == instance.id, name, coordinator, data)
 
 
 # --- housing (victimcare.housing) -----------------------------------------------------------
@@ -353,9 +352,7 @@ def _returns(cmm) -> int:
                 answers = {"answered_on": today.isoformat(), "notes": "",
                            "destination_country": nationality, "accompanying_children": 0,
                            "provider": False, **answers}
-            task = db.session.scalar(sa.select(WorkflowTask).where(
-                WorkflowTask.instance_id == prepared.instance_id, WorkflowTask.task_name == name,
-                WorkflowTask.state == TaskState.READY))
-            workflow.complete_task(task, actor, answers, uuid.uuid4().hex)
+            complete_open_task(WorkflowTask.instance_id == prepared.instance_id, name, actor,
+                               answers)
         created += 1
     return created

@@ -56,3 +56,12 @@ def complete_task(page: Page) -> None:
     page.locator("main form button[name=action][value=complete]").click()
     page.wait_for_url("**/tasks")
     expect(page.locator("main .flash-success")).to_have_text("Saved. The task is done.")
+
+
+def time_passes(live_app, frozen_clock, **delta) -> None:
+    """The test clock moves on and the timer sweep runs, as cron would run it."""
+    from victimcare.workflow import services as workflow
+
+    frozen_clock.advance(**delta)
+    with live_app.app_context():
+        workflow.run_due_timers()

@@ -8,10 +8,7 @@ run as cron would run it.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from tests.browser.pages import (
@@ -19,11 +16,12 @@ from tests.browser.pages import (
     log_in_in_english,
     open_task_from_inbox,
     save_screenshot,
+    time_passes,
 )
 from victimcare.accounts import services as accounts
+from victimcare.demo import complete_open_task
 from victimcare.extensions import db
-from victimcare.workflow import services as workflow
-from victimcare.workflow.models import TaskState, WorkflowTask
+from victimcare.workflow.models import WorkflowTask
 
 pytestmark = pytest.mark.browser
 
@@ -73,17 +71,8 @@ def _victim_in_support(live_app, given: str, family: str, nationality: str) -> s
                 "period_starts_on": "2026-03-02", "days": 90, "notes": "",
                 **clock_data(date(2026, 5, 31))})]
         for name, actor, data in steps:
-            task = db.session.scalar(sa.select(WorkflowTask).where(
-                WorkflowTask.case_id == case.id, WorkflowTask.task_name == name,
-                WorkflowTask.state == TaskState.READY))
-            workflow.complete_task(task, actor, data, uuid.uuid4().hex)
+            complete_open_task(WorkflowTask.case_id == case.id, name, actor, data)
         return case.reference
-
-
-def _time_passes(live_app, frozen_clock, **delta) -> None:
-    frozen_clock.advance(**delta)
-    with live_app.app_context():
-        workflow.run_due_timers()
 
 
 def _offer_accepted(page: Page, base: str, reference: str, country: str, children: str):
@@ -151,7 +140,7 @@ def test_thai_mother_with_one_child_returns_and_is_followed_up(
     for number, days in enumerate((31, 30, 31, 30, 31, 31), start=1):
         page.goto(f"{live_server}/tasks")
         expect(page.get_by_test_id("task-row").filter(has_text=reference)).to_have_count(0)
-        _time_passes(live_app, frozen_clock, days=days)
+        time_passes(live_app, frozen_clock, days=days)
         log_in_in_english(page, live_server, "contact")
         open_task_from_inbox(page, live_server, reference, FOLLOW_UP)
         page.locator("#partner_contact").fill(f"Call {number} with the partner.")

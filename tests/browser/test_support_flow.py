@@ -11,10 +11,7 @@ as cron would run it.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.pages import (
@@ -22,11 +19,12 @@ from tests.browser.pages import (
     log_in_in_english,
     open_task_from_inbox,
     save_screenshot,
+    time_passes,
 )
 from victimcare.accounts import services as accounts
+from victimcare.demo import complete_open_task
 from victimcare.extensions import db
-from victimcare.workflow import services as workflow
-from victimcare.workflow.models import TaskState, WorkflowTask
+from victimcare.workflow.models import WorkflowTask
 
 pytestmark = pytest.mark.browser
 
@@ -69,17 +67,8 @@ def _victim(live_app, given: str, family: str, residence: str, nationality: str)
                  "purpose_established": "yes", "currently_trafficked": "yes",
                  "reasons": "The elements are established."})]
         for name, actor, data in steps:
-            task = db.session.scalar(sa.select(WorkflowTask).where(
-                WorkflowTask.case_id == case.id, WorkflowTask.task_name == name,
-                WorkflowTask.state == TaskState.READY))
-            workflow.complete_task(task, actor, data, uuid.uuid4().hex)
+            complete_open_task(WorkflowTask.case_id == case.id, name, actor, data)
         return case.reference
-
-
-def _time_passes(live_app, frozen_clock, **delta) -> None:
-    frozen_clock.advance(**delta)
-    with live_app.app_context():
-        workflow.run_due_timers()
 
 
 def test_reflection_period_extended_to_90_days_and_refused_past_120(
@@ -100,7 +89,7 @@ def test_reflection_period_extended_to_90_days_and_refused_past_120(
 
     # 2. On 25 March (seven days before the end) the contact person gets the review and asks
     #    for an extension so the person can cooperate on a prepared return.
-    _time_passes(live_app, frozen_clock, days=23)
+    time_passes(live_app, frozen_clock, days=23)
     contact = new_context().new_page()
     log_in_in_english(contact, live_server, "contact")
     open_task_from_inbox(contact, live_server, reference, REVIEW)
@@ -125,7 +114,7 @@ def test_reflection_period_extended_to_90_days_and_refused_past_120(
 
     # 4. A week before 31 May the review comes again; an extension to 10 July (130 days) is
     #    refused, naming the 120-day limit and the latest possible end; nothing is lost.
-    _time_passes(live_app, frozen_clock, days=60)
+    time_passes(live_app, frozen_clock, days=60)
     log_in_in_english(contact, live_server, "contact")
     open_task_from_inbox(contact, live_server, reference, REVIEW)
     contact.locator("input[name=review_decision][value=extend]").check()
@@ -157,7 +146,7 @@ def test_lawful_residence_ends_and_a_new_reflection_period_starts(
     complete_task(page)
 
     # 2. Twelve days later his residence permit ends: the contact person records it.
-    _time_passes(live_app, frozen_clock, days=12)
+    time_passes(live_app, frozen_clock, days=12)
     log_in_in_english(page, live_server, "contact")
     page.goto(case_url)
     expect(page.get_by_test_id("current-period")).to_contain_text("Restitution period")
