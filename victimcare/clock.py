@@ -23,6 +23,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def today():
+    """Today's date where the users are (periods, placements and returns run on local
+    dates)."""
+    return now().astimezone(LOCAL_ZONE).date()
+
+
 def set(moment: datetime | None) -> None:  # noqa: A001 - reads well as clock.set(...)
     """Freeze the clock at ``moment`` (aware), or unfreeze it with ``None``."""
     global _frozen

@@ -171,7 +171,7 @@ def _support_cases(cmm) -> int:
     contact, coordinator = accounts.find_user("contact"), accounts.find_user("coordinator")
     officer = accounts.find_user("immigration")
     now = clock.now()
-    today = now.astimezone(clock.LOCAL_ZONE).date()
+    today = clock.today()
     created = 0
     for given, family, nationality, residence, days_ago in (
             ("Chidinma", "Eze", "NG", "none", 25), ("Siriporn", "Kaew", "TH", "lawful", 0)):
@@ -303,7 +303,7 @@ def _returns(cmm) -> int:
 
     created = returns.seed_return_rates()
     contact = accounts.find_user("contact")  # the coordinator's sign-off and approval wait
-    today = clock.now().astimezone(clock.LOCAL_ZONE).date()
+    today = clock.today()
     low = {**{f"{d}_rating": "low" for d in return_rules.SAFETY_DIMENSIONS},
            **{f"{d}_notes": "" for d in return_rules.SAFETY_DIMENSIONS},
            "own_view_notes": "Wants to go home.", "debt_to": "", "debt_amount_ore": None,

@@ -39,7 +39,7 @@ OPERATOR_KINDS = (OrganisationKind.NGO, OrganisationKind.SHELTER_OPERATOR)
 
 def today() -> date:
     """Placements run on local (Copenhagen) dates."""
-    return clock.now().astimezone(clock.LOCAL_ZONE).date()
+    return clock.today()
 
 
 # --- the register ------------------------------------------------------------------------

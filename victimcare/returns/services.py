@@ -51,7 +51,7 @@ def _workflow():
 
 
 def today() -> date:
-    return clock.now().astimezone(clock.LOCAL_ZONE).date()
+    return clock.today()
 
 
 # --- reference data ----------------------------------------------------------------------

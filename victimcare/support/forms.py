@@ -57,7 +57,7 @@ class ActivityProposalForm(FlaskForm):
         self.organisation_id.choices = [SelectChoice(o.id, o.name) for o in _organisations()]
 
     def validate_due_date(self, field):
-        if field.data and field.data < clock.now().astimezone(clock.LOCAL_ZONE).date():
+        if field.data and field.data < clock.today():
             raise ValidationError(_l("The date has passed. Choose today or a later date."))
 
 

@@ -32,7 +32,7 @@ def _workflow():
 
 
 def today() -> date:
-    return clock.now().astimezone(clock.LOCAL_ZONE).date()
+    return clock.today()
 
 
 def start_support(case: Case, actor: User, kind: rules.StartKind | None = None) -> None:

@@ -42,7 +42,7 @@ FIELD_LABELS.update({
 
 
 def _today() -> date:
-    return clock.now().astimezone(clock.LOCAL_ZONE).date()
+    return clock.today()
 
 
 def _not_in_the_future(form, field):
