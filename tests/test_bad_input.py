@@ -107,6 +107,14 @@ FORMS = {
     "returns.save_partner": (Role.CMM_COORDINATOR, lambda w: "/returns/partners",
                              lambda w: {"country": "VN", "programme": "errin",
                                         "name": "ERRIN (via the Ministry)"}),
+    "documents.case_documents": (Role.CMM_CONTACT_PERSON,
+                                 lambda w: f"/cases/{w['case'].reference}/documents",
+                                 lambda w: {"language": "th", "version": "1"}),
+    "documents.new_consent": (Role.CMM_CONTACT_PERSON,
+                              lambda w: f"/cases/{w['case'].reference}/consents/new",
+                              lambda w: {"language": "ro", "signed_on": "2026-03-02",
+                                         "police_sharing": "yes", "data_processing": "no",
+                                         "interpreter": "Ana Pop", "read_aloud": "y"}),
 }
 
 

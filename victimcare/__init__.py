@@ -96,6 +96,7 @@ def _init_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = _DatabaseInt
     from victimcare.accounts.views import admin_bp, auth_bp
     from victimcare.cases.views import cases_bp
+    from victimcare.documents.views import documents_bp
     from victimcare.housing.views import housing_bp
     from victimcare.identification.views import identification_bp
     from victimcare.main import main_bp
@@ -104,7 +105,7 @@ def _init_blueprints(app: Flask) -> None:
     from victimcare.workflow.views import tasks_bp
 
     for blueprint in (auth_bp, admin_bp, main_bp, identification_bp, cases_bp, tasks_bp,
-                      support_bp, housing_bp, returns_bp):
+                      support_bp, housing_bp, returns_bp, documents_bp):
         app.register_blueprint(blueprint)
 
 

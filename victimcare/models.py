@@ -4,6 +4,7 @@ from victimcare.accounts.models import Organisation, User  # noqa: F401
 from victimcare.audit.models import AuditEvent  # noqa: F401
 from victimcare.cases.models import Case, CaseAssignment, Person  # noqa: F401
 from victimcare.db import Base
+from victimcare.documents.models import SignedConsent  # noqa: F401
 from victimcare.housing.models import Facility, HousingPlacement  # noqa: F401
 from victimcare.identification.models import (  # noqa: F401
     Interview,

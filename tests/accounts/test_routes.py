@@ -84,6 +84,16 @@ EXPECTED = {
     "returns.left_without_notice": lambda who, case: who in {COORDINATOR, CONTACT},
     "returns.rates": lambda who, case: who == COORDINATOR,
     "returns.save_partner": lambda who, case: who == COORDINATOR,
+    # Documents for the person: whoever may see the case makes its documents; CMM records
+    # the signed consent; the 1a questions carry no case data (NGO interviewers use them).
+    "documents.case_documents": lambda who, case: who in {COORDINATOR, CONTACT}
+    or (who == IMMIGRATION and case == "presented"),
+    "documents.show_document": lambda who, case: who in {COORDINATOR, CONTACT}
+    or (who == IMMIGRATION and case == "presented"),
+    "documents.document_pdf": lambda who, case: who in {COORDINATOR, CONTACT}
+    or (who == IMMIGRATION and case == "presented"),
+    "documents.new_consent": lambda who, case: who in {COORDINATOR, CONTACT},
+    "documents.interview_questions": lambda who, case: who in CASEWORKERS,
 }
 
 
@@ -142,7 +152,7 @@ def _urls(app, world, endpoint: str):
     method = "GET" if "GET" in rule.methods else "POST"
     if "reference" in rule.arguments:
         extra = {"process_key": "support_activity", "interview_id": world["interview"].id,
-                 "placement_id": world["placement"].id}
+                 "placement_id": world["placement"].id, "kind": "rights"}
         extra = {k: v for k, v in extra.items() if k in rule.arguments}
         return [(label, method, rule.build({"reference": case.reference, **extra})[1])
                 for label, case in world["cases"].items()]

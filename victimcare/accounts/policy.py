@@ -80,6 +80,14 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "returns.left_without_notice": CMM,
     "returns.rates": frozenset({Role.CMM_COORDINATOR}),
     "returns.save_partner": frozenset({Role.CMM_COORDINATOR}),
+    # Documents for the person (issue 8): who may see the case makes its documents; CMM
+    # records signed consents; the 1a questions hold no case data, so interviewers at NGOs
+    # may show them too.
+    "documents.case_documents": CMM | {Role.IMMIGRATION_OFFICER},
+    "documents.show_document": CMM | {Role.IMMIGRATION_OFFICER},
+    "documents.document_pdf": CMM | {Role.IMMIGRATION_OFFICER},
+    "documents.new_consent": CMM,
+    "documents.interview_questions": CASEWORKERS,
 }
 
 

@@ -90,6 +90,9 @@ class Person(Base):
     gender: Mapped[Gender | None] = mapped_column(_enum(Gender))
     #: ISO 639-3 codes of the languages the person speaks.
     languages: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: The language documents for the person are written in (a code of
+    #: victimcare.documents.languages.DOCUMENT_LANGUAGES); None: from ``language``.
+    document_language: Mapped[str | None] = mapped_column(sa.String(8))
     residence_status: Mapped[ResidenceStatus | None] = mapped_column(_enum(ResidenceStatus))
     contact_details: Mapped[str] = mapped_column(sa.String(400), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -1,0 +1,240 @@
+"""Documents for the person, over HTTP on the test clock (2 March 2026): each document in
+each language as a PDF, Thai and Arabic with real glyphs, Arabic laid out right to left, the
+person's language as the default, signed consents, and the 1a questions for the
+interpreter."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.identification.test_flows import _do, _open, people
+from tests.returns.test_stories import LOW_RISK, PLAN, _accepted, _partner_id
+from tests.support.test_periods import _victim
+from victimcare.audit.models import AuditEvent
+from victimcare.documents import texts
+from victimcare.documents.languages import DOCUMENT_LANGUAGES, translations
+from victimcare.documents.models import SignedConsent
+from victimcare.extensions import db
+from victimcare.returns import services as returns
+
+__all__ = ["people"]
+
+POPPLER = pytest.mark.skipif(not shutil.which("pdftoppm"),
+                             reason="poppler-utils (scripts/bootstrap --browser installs it)")
+
+
+def _tool(name: str) -> str:
+    return shutil.which(name) or name
+
+
+@pytest.fixture
+def planned_case(people):
+    """A Thai woman without lawful residence: a victim (decided 2 March), a 30-day
+    reflection period, and an accepted return to Thailand with a plan and a budget."""
+    returns.seed_return_rates()
+    db.session.commit()
+    case = _victim(people, residence_status="none", given_name="Kanya", family_name="Srisuk",
+                   gender="female", nationality="TH", estimated_age="29", language="tha")
+    officer, contact = people["clients"]["immigration"], people["clients"]["contact"]
+    _do(officer, _open(case, "Task_grant_reflection"), {"starts_on": "2026-03-02",
+                                                        "days": "30"})
+    _accepted(people, case)
+    _do(contact, _open(case, "Task_safety"), LOW_RISK)
+    _do(contact, _open(case, "Task_plan"), {**PLAN, "partner_id": _partner_id(case),
+                                            "housing": "20.000", "business": "15000",
+                                            "pocket_money": "10.000"})
+    return case
+
+
+def _title(kind: str, language: str) -> str:
+    msgid = texts.DECISION_TITLE.text if kind == "decision" else next(
+        b.text for b in {"rights": texts.RIGHTS, "consent": texts.CONSENT,
+                         "plan": texts.PLAN}[kind] if b.kind == "title")
+    return translations(language).gettext(msgid)
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run([_tool("pdftotext"), str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def _words(text: str) -> str:
+    """Text to compare with what pdftotext extracts: no spaces, compatibility forms folded
+    (Arabic presentation forms) and no combining marks (extraction may put a Thai tone mark
+    before its vowel sign) or bidi controls: the page shows them right; the test compares
+    letters."""
+    folded = unicodedata.normalize("NFKC", re.sub(r"\s+", "", text))
+    return "".join(c for c in folded if unicodedata.category(c) not in ("Mn", "Cf"))
+
+
+def _ink_by_column(pdf: bytes, tmp_path: Path) -> tuple[float, float]:
+    """Page 1 at 50 dpi as a greyscale image: the share of dark pixels in the left and the
+    right half of the text area (blank boxes or missing glyphs leave a column nearly
+    empty)."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    subprocess.run([_tool("pdftoppm"), "-r", "50", "-f", "1", "-l", "1", "-gray", str(path),
+                    str(tmp_path / "page")], check=True)
+    pgm = next(tmp_path.glob("page*.pgm")).read_bytes()
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", pgm)
+    width, height = int(header.group(1)), int(header.group(2))
+    pixels = pgm[header.end():]
+    top, bottom = height // 6, height * 5 // 6  # below the heading, above the footer
+    half = width // 2
+
+    def ink(x0, x1):
+        dark = total = 0
+        for y in range(top, bottom):
+            row = pixels[y * width + x0:y * width + x1]
+            dark += sum(1 for p in row if p < 128)
+            total += len(row)
+        return dark / total
+
+    return ink(width // 14, half), ink(half, width - width // 14)
+
+
+def _fonts(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run([_tool("pdffonts"), str(path)], check=True, capture_output=True,
+                          text=True).stdout
+
+
+@POPPLER
+@pytest.mark.parametrize("language", DOCUMENT_LANGUAGES)
+def test_every_document_is_a_pdf_in_every_language(people, planned_case, language,
+                                                   tmp_path):
+    contact = people["clients"]["contact"]
+    for kind in texts.DOCUMENT_KINDS:
+        response = contact.get(f"/cases/{planned_case.reference}/documents/{kind}/pdf"
+                               f"?lang={language}")
+        assert response.status_code == 200, (kind, response.headers.get("Location"))
+        assert response.mimetype == "application/pdf"
+        pdf = response.get_data()
+        assert pdf.startswith(b"%PDF-")
+        text = _words(_pdf_text(pdf, tmp_path))
+        # The person's language and the Danish text alongside, with the case's own facts.
+        assert _words(_title(kind, language)) in text, (kind, language)
+        assert _words(_title(kind, "da")) in text, (kind, "da")
+        assert planned_case.reference in text
+        if language in ("th", "ar"):
+            fonts = _fonts(pdf, tmp_path)
+            assert ("Thai" if language == "th" else "Arabic") in fonts, fonts
+            own, danish = _ink_by_column(pdf, tmp_path)
+            if language == "ar":  # right to left: the Arabic column is on the right
+                own, danish = danish, own
+            assert own > 0.01 and danish > 0.01, (kind, own, danish)
+            for png in tmp_path.glob("page*"):
+                png.unlink()
+    # Each one made is an audited read, with its language.
+    db.session.expire_all()
+    made = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "document.generated", AuditEvent.case_id == planned_case.id))
+    assert {(e.details["document"], e.details["language"]) for e in made} == {
+        (kind, language) for kind in texts.DOCUMENT_KINDS}
+
+
+def test_the_decision_states_the_period_and_its_end_date_in_both_languages(people,
+                                                                         planned_case):
+    html = people["clients"]["contact"].get(
+        f"/cases/{planned_case.reference}/documents/decision?lang=en").get_data(as_text=True)
+    assert "the Danish Immigration Service decided that you are a victim" in html
+    assert "The period ends on April 1, 2026." in html
+    assert "Perioden slutter den 1. april 2026." in html
+    assert "Kanya Srisuk" in html and planned_case.reference in html
+
+
+def test_the_plan_shows_the_budget_written_for_each_language(people, planned_case):
+    html = people["clients"]["contact"].get(
+        f"/cases/{planned_case.reference}/documents/plan?lang=en").get_data(as_text=True)
+    assert "A noodle stall at the market in Udon Thani." in html
+    assert "DKK45,000.00" in html  # 20,000 + 15,000 + 10,000 for the English column
+    assert re.search(r"45\.000,00\s?kr\.", html)  # and the Danish one
+    assert "Thailand" in html
+
+
+def test_the_arabic_page_is_right_to_left_with_danish_alongside(people, planned_case):
+    html = people["clients"]["contact"].get(
+        f"/cases/{planned_case.reference}/documents/rights?lang=ar").get_data(as_text=True)
+    assert re.search(r'<html lang="ar" dir="rtl">', html)
+    assert 'lang="da" dir="ltr"' in html
+    assert translations("ar").gettext(texts.RIGHTS[0].text) in html
+
+
+def test_documents_default_to_the_persons_language_which_can_be_changed(people,
+                                                                      planned_case):
+    contact = people["clients"]["contact"]
+    url = f"/cases/{planned_case.reference}/documents"
+    page = contact.get(url).get_data(as_text=True)
+    # Recorded at the referral as Thai (ISO 639-3 "tha"): documents in Thai by default.
+    assert "/documents/rights?lang=th" in page
+    db.session.expire_all()
+    refused = contact.post(url, {"language": "xx", "version": planned_case.version})
+    assert refused.status_code == 200
+    assert 'id="language-error"' in refused.get_data(as_text=True)
+    saved = contact.post(url, {"language": "en", "version": planned_case.version})
+    assert saved.status_code == 302
+    assert "/documents/rights?lang=en" in contact.get(url).get_data(as_text=True)
+    # The form from before the change is refused, not applied over it.
+    stale = contact.post(url, {"language": "ro", "version": planned_case.version})
+    assert stale.status_code == 200 and "Someone else changed this case" in \
+        stale.get_data(as_text=True)
+    # A language documents are not written in is a 404, not an English page.
+    assert contact.get(f"{url}/rights?lang=xx").status_code == 404
+    assert contact.get(f"{url}/nothing?lang=en").status_code == 404
+
+
+def test_a_document_the_case_cannot_state_yet_explains_why(people):
+    case = _victim(people)  # a victim with lawful residence: no period yet, no plan
+    contact = people["clients"]["contact"]
+    response = contact.get(f"/cases/{case.reference}/documents/plan/pdf?lang=ro",
+                           follow_redirects=True)
+    assert "There is no reintegration plan on this case yet" in response.get_data(
+        as_text=True)
+    decision = contact.get(f"/cases/{case.reference}/documents/decision?lang=ro").get_data(
+        as_text=True)
+    assert translations("ro").gettext(texts.NO_PERIOD_YET.text) in decision
+
+
+def test_a_signed_consent_is_recorded_with_its_language(people, planned_case):
+    contact = people["clients"]["contact"]
+    url = f"/cases/{planned_case.reference}/consents/new"
+    form = {"language": "th", "signed_on": "2026-03-02", "police_sharing": "yes",
+            "data_processing": "yes", "interpreter": "Somchai Dee"}
+    unconfirmed = contact.post(url, form)
+    assert 'id="read_aloud-error"' in unconfirmed.get_data(as_text=True)
+    assert 'value="Somchai Dee"' in unconfirmed.get_data(as_text=True)
+    future = contact.post(url, {**form, "signed_on": "2026-03-03", "read_aloud": "y"})
+    assert 'id="signed_on-error"' in future.get_data(as_text=True)
+    assert contact.post(url, {**form, "read_aloud": "y"}).status_code == 302
+    db.session.expire_all()
+    consent = db.session.scalar(sa.select(SignedConsent).where(
+        SignedConsent.case_id == planned_case.id))
+    assert (consent.language, consent.police_sharing, consent.data_processing,
+            consent.interpreter) == ("th", True, True, "Somchai Dee")
+    page = contact.get(f"/cases/{planned_case.reference}/documents").get_data(as_text=True)
+    assert "Somchai Dee" in page and "Thai" in page
+    # The Immigration Service sees the documents but does not record consents.
+    assert people["clients"]["immigration"].post(url, {**form, "read_aloud": "y"}
+                                                 ).status_code == 404
+
+
+def test_interview_questions_for_the_interpreter_need_no_case(people):
+    ngo = people["clients"]["ngo"]
+    page = ngo.get("/interview-questions?lang=ro").get_data(as_text=True)
+    question = texts.INTERVIEW_QUESTIONS[3][1][1]  # "Has anyone threatened you ...?"
+    assert translations("ro").gettext(question) in page
+    assert translations("da").gettext(question) in page
+    assert re.search(r'<html lang="ro" dir="ltr">', page)
+    arabic = ngo.get("/interview-questions?lang=ar").get_data(as_text=True)
+    assert re.search(r'<html lang="ar" dir="rtl">', arabic)
+    assert ngo.get("/interview-questions?lang=klingon").status_code == 404

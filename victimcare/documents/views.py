@@ -1,0 +1,221 @@
+"""Documents for the person (HTML to print, and PDF), the person's document language, signed
+consents, and the 1a questions for the interpreter."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from victimcare.accounts.views import show_violation
+from victimcare.cases import services as cases
+from victimcare.documents import labels, pdf, services, texts
+from victimcare.documents import languages as langs
+from victimcare.errors import RuleViolation
+from victimcare.extensions import db
+from victimcare.forms import NoControlCharacters
+from victimcare.i18n import _, _l
+
+documents_bp = Blueprint("documents", __name__, template_folder="templates")
+
+
+@documents_bp.app_context_processor
+def _person_documents() -> dict:
+    """For the case and task pages: the language a person's documents are written in."""
+    from flask_babel import get_locale
+
+    def label(person) -> str:
+        return langs.language_name(services.document_language(person),
+                                   str(get_locale() or "da"))
+
+    return {"document_language": lambda person: services.document_language(person),
+            "document_language_label": label}
+
+
+@documents_bp.context_processor
+def _ui_locale() -> dict:
+    """The staff's language, for the toolbar on a page written in the person's language."""
+    from flask_babel import get_locale
+
+    return {"ui_locale": str(get_locale() or "da")}
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each document language by its name in the user's language and in itself."""
+    from flask_babel import get_locale
+
+    ui = str(get_locale() or "da")
+    return [(code, f"{langs.language_name(code, ui)} · {langs.own_name(code)}"
+             if langs.language_name(code, ui) != langs.own_name(code)
+             else langs.own_name(code)) for code in langs.DOCUMENT_LANGUAGES]
+
+
+class DocumentLanguageForm(FlaskForm):
+    language = SelectField(_l("Language of the person's documents"), validators=[
+        InputRequired(_l("Choose a language."))])
+    version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice(code, name) for code, name in language_choices()]
+
+
+_AGREED = [SelectChoice("yes", _l("Agreed")), SelectChoice("no", _l("Not agreed"))]
+
+
+class ConsentForm(FlaskForm):
+    language = SelectField(_l("Language of the signed document"), validators=[
+        InputRequired(_l("Choose a language."))])
+    signed_on = DateField(_l("Signed on"), validators=[InputRequired(_l("Give a date."))])
+    police_sharing = RadioField(_l("Sharing the 1a form and the assessment with the police"),
+                                choices=_AGREED,
+                                validators=[InputRequired(_l("Choose one."))])
+    data_processing = RadioField(_l("Processing of personal data"),
+                                 choices=_AGREED,
+                                 validators=[InputRequired(_l("Choose one."))])
+    interpreter = StringField(_l("Interpreter (name, or 'none')"), validators=[
+        Optional(), Length(max=120), NoControlCharacters()])
+    read_aloud = BooleanField(_l("The document was read to the person in this language, "
+                                 "and the person said they understood it"),
+                              validators=[InputRequired(_l("Confirm that the person was "
+                                                           "given the document in a "
+                                                           "language they understand."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice(code, name) for code, name in language_choices()]
+
+
+def _chosen_language(case) -> str:
+    chosen = request.args.get("lang", "")
+    if chosen and chosen not in langs.DOCUMENT_LANGUAGES:
+        abort(404)
+    return chosen or services.document_language(case.person)
+
+
+@documents_bp.route("/cases/<reference>/documents", methods=["GET", "POST"])
+def case_documents(reference: str):
+    """The person's documents: their language, each document to print or as PDF, and the
+    signed consents."""
+    with db.transaction():  # an audited read of the case
+        case = cases.open_case(current_user, reference)
+    form = DocumentLanguageForm()
+    if form.validate_on_submit():
+        try:
+            with db.transaction():
+                cases.claim_case_version(case, form.version.data)
+                services.set_document_language(case, current_user, form.language.data)
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            flash(_("The language of the person's documents is saved."), "success")
+            return redirect(url_for("documents.case_documents", reference=case.reference))
+    if not form.is_submitted():
+        form.language.data = services.document_language(case.person)
+        form.version.data = str(case.version)
+    return render_template("documents/index.html", case=case, form=form,
+                           language=services.document_language(case.person),
+                           kinds=texts.DOCUMENT_KINDS, labels=labels,
+                           consents=services.consents_of(case),
+                           language_label=lambda code: dict(language_choices()).get(code,
+                                                                                     code))
+
+
+def _compose_or_back(case, kind: str, language: str):
+    if kind not in texts.DOCUMENT_KINDS:
+        abort(404)
+    try:
+        return services.compose(case, kind, language, current_user)
+    except services.DocumentNotReady as error:
+        flash(error.message, "error")
+        return None
+
+
+@documents_bp.route("/cases/<reference>/documents/<kind>")
+def show_document(reference: str, kind: str):
+    """A document in the person's language with Danish alongside, ready to print."""
+    with db.transaction():
+        case = cases.open_case(current_user, reference)
+        language = _chosen_language(case)
+        document = _compose_or_back(case, kind, language)
+        if document is not None:
+            services.generated(case, current_user, document, as_pdf=False)
+    if document is None:
+        return redirect(url_for("documents.case_documents", reference=case.reference))
+    return render_template("documents/document.html", case=case, document=document,
+                           for_pdf=False, labels=labels, language_choices=language_choices())
+
+
+@documents_bp.route("/cases/<reference>/documents/<kind>/pdf")
+def document_pdf(reference: str, kind: str):
+    with db.transaction():
+        case = cases.open_case(current_user, reference)
+        language = _chosen_language(case)
+        document = _compose_or_back(case, kind, language)
+        if document is not None:
+            services.generated(case, current_user, document, as_pdf=True)
+    if document is None:
+        return redirect(url_for("documents.case_documents", reference=case.reference))
+    html = render_template("documents/document.html", case=case, document=document,
+                           for_pdf=True, labels=labels, language_choices=[])
+    name = f"{case.reference}-{kind}-{language}.pdf"
+    return Response(pdf.from_html(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@documents_bp.route("/cases/<reference>/consents/new", methods=["GET", "POST"])
+def new_consent(reference: str):
+    """Record the consent document the person signed, with the language it was given in."""
+    with db.transaction():
+        case = cases.open_case(current_user, reference)
+    form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            with db.transaction():
+                services.record_consent(
+                    case, current_user, language=form.language.data,
+                    signed_on=form.signed_on.data,
+                    police_sharing=form.police_sharing.data == "yes",
+                    data_processing=form.data_processing.data == "yes",
+                    interpreter=form.interpreter.data or "")
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            flash(_("The signed consent is recorded."), "success")
+            return redirect(url_for("documents.case_documents", reference=case.reference))
+    if not form.is_submitted():
+        form.language.data = services.document_language(case.person)
+    return render_template("documents/consent_form.html", case=case, form=form)
+
+
+@documents_bp.route("/interview-questions")
+def interview_questions():
+    """The 1a form's questions in the interview language next to Danish, for the
+    interpreter. Holds no case data, so NGO interviewers may open it too."""
+    language = request.args.get("lang", "") or "en"
+    if language not in langs.DOCUMENT_LANGUAGES:
+        abort(404)
+    return render_template("documents/interview_questions.html", language=language,
+                           direction=langs.direction(language),
+                           header=services.interview_header(language),
+                           sections=services.interview_questions(language),
+                           language_choices=language_choices())
