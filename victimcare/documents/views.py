@@ -3,6 +3,9 @@ consents, and the 1a questions for the interpreter."""
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from flask import (
     Blueprint,
     Response,
@@ -15,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     DateField,
@@ -51,12 +55,19 @@ def _person_documents() -> dict:
             "document_language_label": label}
 
 
+@functools.cache
+def _document_css() -> Markup:
+    """static/documents.css, inlined into a PDF (WeasyPrint fetches nothing)."""
+    return Markup((Path(documents_bp.root_path).parent / "static" / "documents.css")  # noqa: S704 - our own file
+                  .read_text(encoding="utf-8"))
+
+
 @documents_bp.context_processor
 def _ui_locale() -> dict:
     """The staff's language, for the toolbar on a page written in the person's language."""
     from flask_babel import get_locale
 
-    return {"ui_locale": str(get_locale() or "da")}
+    return {"ui_locale": str(get_locale() or "da"), "document_css": _document_css}
 
 
 def language_choices() -> list[tuple[str, str]]:
