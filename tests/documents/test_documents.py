@@ -238,3 +238,22 @@ def test_interview_questions_for_the_interpreter_need_no_case(people):
     arabic = ngo.get("/interview-questions?lang=ar").get_data(as_text=True)
     assert re.search(r'<html lang="ar" dir="rtl">', arabic)
     assert ngo.get("/interview-questions?lang=klingon").status_code == 404
+
+
+def test_a_signed_no_to_the_police_withdraws_the_interviews_consent(people):
+    case = _victim(people)  # consented at the interview (09:45), decided at 10:00
+    contact = people["clients"]["contact"]
+    disclosure = {"document": "assessment", "recipient": "Københavns Politi",
+                  "sent_at": "2026-03-02T10:04"}
+    assert contact.post(f"/cases/{case.reference}/consents/new", {
+        "language": "ro", "signed_on": "2026-03-02", "police_sharing": "no",
+        "data_processing": "yes", "interpreter": "", "read_aloud": "y"}).status_code == 302
+    refused = contact.post(f"/cases/{case.reference}/disclosures/new", disclosure)
+    assert refused.status_code == 200
+    assert "withdrew the consent to share with the police" in refused.get_data(as_text=True)
+    # Signed again, saying yes: the assessment may go.
+    contact.post(f"/cases/{case.reference}/consents/new", {
+        "language": "ro", "signed_on": "2026-03-02", "police_sharing": "yes",
+        "data_processing": "yes", "interpreter": "", "read_aloud": "y"})
+    assert contact.post(f"/cases/{case.reference}/disclosures/new",
+                        disclosure).status_code == 302

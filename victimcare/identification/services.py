@@ -15,7 +15,7 @@ from victimcare.cases import services as cases
 from victimcare.cases.models import Case, CaseStatus, Gender, Person
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
-from victimcare.i18n import _, format_when
+from victimcare.i18n import _, format_day, format_when
 from victimcare.identification import rules
 from victimcare.identification.models import (
     NOTIFY_POLICE_AND_CMM,
@@ -182,6 +182,20 @@ def latest_consenting_interview(case_id: int) -> Interview | None:
     return latest if latest is not None and latest.police_consent else None
 
 
+def _refuse_if_withdrawn_on_paper(case: Case, consent: Interview, field: str) -> None:
+    """A signed consent document (victimcare.documents) that says no to sharing with the
+    police, signed on or after the day of the interview's consent, withdraws it."""
+    from victimcare.documents.services import latest_consent
+
+    signed = latest_consent(case.id)
+    given_on = (consent.police_consent_at or consent.held_at).astimezone(
+        clock.LOCAL_ZONE).date()
+    if signed is not None and not signed.police_sharing and signed.signed_on >= given_on:
+        raise RuleViolation(_("The person withdrew the consent to share with the police on "
+                              "the consent document signed %(day)s, so nothing can be sent.",
+                              day=format_day(signed.signed_on)), field=field)
+
+
 def latest_assessment(case_id: int) -> TraffickingAssessment | None:
     return db.session.scalar(sa.select(TraffickingAssessment).where(
         TraffickingAssessment.case_id == case_id).order_by(TraffickingAssessment.id.desc())
@@ -198,6 +212,7 @@ def disclose_to_police(case: Case, actor: User, document: str, recipient: str,
         raise RuleViolation(_("The person has not consented to share the 1a form and the "
                               "assessment with the police, so they cannot be sent."),
                             field=field)
+    _refuse_if_withdrawn_on_paper(case, consent, field)
     if consent.police_consent_at is not None and sent_at < consent.police_consent_at:
         raise RuleViolation(_("The person consented only at %(when)s: a disclosure cannot be "
                               "earlier than the consent.", when=format_when(
