@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.identification.test_flows import _do, _open, people
+from tests.identification.test_flows import _do, _open, _register, people
 from tests.returns.test_stories import LOW_RISK, PLAN, _accepted, _partner_id
 from tests.support.test_periods import _victim
 from victimcare.audit.models import AuditEvent
@@ -257,3 +257,15 @@ def test_a_signed_no_to_the_police_withdraws_the_interviews_consent(people):
         "data_processing": "yes", "interpreter": "", "read_aloud": "y"})
     assert contact.post(f"/cases/{case.reference}/disclosures/new",
                         disclosure).status_code == 302
+
+
+def test_the_document_language_is_chosen_at_the_referral(people):
+    case = _register(people, given_name="Oksana", family_name="Melnyk", language="rus",
+                     estimated_age="33",
+                     document_language="uk")
+    page = people["clients"]["contact"].get(f"/cases/{case.reference}").get_data(
+        as_text=True)
+    assert re.search(r'data-testid="document-language">Ukrainian', page)
+    refused = people["clients"]["contact"].post("/cases/new", {
+        "given_name": "Olena", "document_language": "klingon"})
+    assert 'id="document_language-error"' in refused.get_data(as_text=True)

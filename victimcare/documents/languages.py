@@ -59,6 +59,16 @@ def own_name(language: str) -> str:
     return language_name(language, language)
 
 
+def choices(ui_language: str) -> list[tuple[str, str]]:
+    """Each document language as a list shows it: its name in the user's language and in
+    itself ("Thai · ไทย"), so both the caseworker and the person can find it."""
+    named = []
+    for code in DOCUMENT_LANGUAGES:
+        theirs, own = language_name(code, ui_language), own_name(code)
+        named.append((code, own if theirs == own else f"{theirs} · {own}"))
+    return named
+
+
 @functools.cache
 def translations(language: str) -> NullTranslations:
     """The compiled documents catalog of a language (English is the source text)."""

@@ -74,10 +74,7 @@ def language_choices() -> list[tuple[str, str]]:
     """Each document language by its name in the user's language and in itself."""
     from flask_babel import get_locale
 
-    ui = str(get_locale() or "da")
-    return [(code, f"{langs.language_name(code, ui)} · {langs.own_name(code)}"
-             if langs.language_name(code, ui) != langs.own_name(code)
-             else langs.own_name(code)) for code in langs.DOCUMENT_LANGUAGES]
+    return langs.choices(str(get_locale() or "da"))
 
 
 class DocumentLanguageForm(FlaskForm):

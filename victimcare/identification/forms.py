@@ -172,6 +172,9 @@ class ReferralForm(FlaskForm):
     nationality = SelectField(_l("Nationality"), validators=[Optional()])
     languages = SelectMultipleField(_l("Languages spoken"), validators=[Optional()])
     language = SelectField(_l("Interview language"), validators=[Optional()])
+    #: The language of the documents handed to the person (victimcare.documents).
+    document_language = SelectField(_l("Language for the person's documents"),
+                                    validators=[Optional()])
     residence_status = SelectField(_l("Residence status"),
                                    choices=labels.choices(labels.RESIDENCE),
                                    validators=[_required])
@@ -188,6 +191,15 @@ class ReferralForm(FlaskForm):
         languages = language_choices()
         self.language.choices = languages
         self.languages.choices = languages[1:]
+        from flask_babel import get_locale
+
+        from victimcare.documents.languages import choices as document_languages
+
+        self.document_language.choices = [
+            SelectChoice("", _l("From the interview language (English if documents are "
+                                "not written in it)")),
+            *(SelectChoice(code, name) for code, name in document_languages(
+                str(get_locale() or "da")))]
         organisations = interviewing_organisations()
         self.interview_organisation_id.choices = [
             SelectChoice(o.id, o.name) for o in organisations]

@@ -141,6 +141,7 @@ def _update_person(person: Person, data: dict, status: ResidenceStatus) -> None:
     person.nationality = data.get("nationality") or person.nationality
     person.languages = list(data.get("languages") or person.languages or [])
     person.language = data.get("language") or person.language
+    person.document_language = data.get("document_language") or person.document_language
     person.residence_status = status
 
 
