@@ -75,7 +75,7 @@ def test_rights_in_thai_then_arabic_right_to_left_and_a_signed_consent(
     expect(page.locator("#read_aloud-error")).to_contain_text("Confirm that the person")
     expect(page.locator("#interpreter")).to_have_value("Rania Haddad")
     save_screenshot(screenshot, page, "4-consent-refused")
-    page.get_by_label("The document was read to the person in this language").check()
+    page.get_by_label("The person read the document in this language").check()
     page.get_by_role("button", name="Record the consent").click()
     expect(page.locator("main .flash-success")).to_have_text("The signed consent is recorded.")
     row = page.locator("#consents tbody tr").first

@@ -102,8 +102,8 @@ class ConsentForm(FlaskForm):
                                  validators=[InputRequired(_l("Choose one."))])
     interpreter = StringField(_l("Interpreter (name, or 'none')"), validators=[
         Optional(), Length(max=120), NoControlCharacters()])
-    read_aloud = BooleanField(_l("The document was read to the person in this language, "
-                                 "and the person said they understood it"),
+    read_aloud = BooleanField(_l("The person read the document in this language, or had it "
+                                 "read to them, and said they understood it"),
                               validators=[InputRequired(_l("Confirm that the person was "
                                                            "given the document in a "
                                                            "language they understand."))])
