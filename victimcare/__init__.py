@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, instance_path: str | None = Non
     _init_extensions(app, settings)
     _init_workflows(app, settings)
     _init_blueprints(app)
+    _check_document_catalogs()
     _init_security(app)
     _init_cli(app)
     return app
@@ -107,6 +108,13 @@ def _init_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, admin_bp, main_bp, identification_bp, cases_bp, tasks_bp,
                       support_bp, housing_bp, returns_bp, documents_bp):
         app.register_blueprint(blueprint)
+
+
+def _check_document_catalogs() -> None:
+    """A missing compiled documents catalog fails at start-up, not on each document."""
+    from victimcare.documents.languages import check_catalogs
+
+    check_catalogs()
 
 
 def _init_security(app: Flask) -> None:

@@ -88,10 +88,12 @@ EXPECTED = {
     # the signed consent; the 1a questions carry no case data (NGO interviewers use them).
     "documents.case_documents": lambda who, case: who in {COORDINATOR, CONTACT}
     or (who == IMMIGRATION and case == "presented"),
-    "documents.show_document": lambda who, case: who in {COORDINATOR, CONTACT}
-    or (who == IMMIGRATION and case == "presented"),
-    "documents.document_pdf": lambda who, case: who in {COORDINATOR, CONTACT}
-    or (who == IMMIGRATION and case == "presented"),
+    # Changing the person's document language is CMM's.
+    "documents.set_language": lambda who, case: who in {COORDINATOR, CONTACT},
+    # Tried with the rights leaflet, which is CMM's; the Immigration Service makes only the
+    # decision document (tests/documents).
+    "documents.show_document": lambda who, case: who in {COORDINATOR, CONTACT},
+    "documents.document_pdf": lambda who, case: who in {COORDINATOR, CONTACT},
     "documents.new_consent": lambda who, case: who in {COORDINATOR, CONTACT},
     "documents.interview_questions": lambda who, case: who in CASEWORKERS,
 }

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.identification.test_flows import _do, _open, _register, people
+from tests.identification.test_flows import ASSESSMENT, INTERVIEW, _do, _open, _register, people
 from tests.returns.test_stories import LOW_RISK, PLAN, _accepted, _partner_id
-from tests.support.test_periods import _victim
+from tests.support.test_periods import _tick, _victim
 from victimcare.audit.models import AuditEvent
 from victimcare.documents import texts
 from victimcare.documents.languages import DOCUMENT_LANGUAGES, translations
@@ -102,6 +102,24 @@ def _ink_by_column(pdf: bytes, tmp_path: Path) -> tuple[float, float]:
     return ink(width // 14, half), ink(half, width - width // 14)
 
 
+def _column_positions(pdf: bytes, tmp_path: Path, language: str,
+                      danish_title: str) -> tuple[float, float]:
+    """Where page 1's text in the person's script sits (the mean x of its words) and where
+    the Danish title starts (the x of its first word), from pdftotext's word boxes."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    boxes = subprocess.run([_tool("pdftotext"), "-bbox", "-f", "1", "-l", "1", str(path),
+                            "-"], check=True, capture_output=True, text=True).stdout
+    script = re.compile("[\u0600-\u06ff]" if language == "ar" else "[\u0e00-\u0e7f]")
+    words = [(float(x), word) for x, word in
+             re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', boxes)]
+    own = [x for x, word in words if script.search(word)]
+    first = danish_title.split()[0]
+    danish = [x for x, word in words if word == first]
+    assert own and danish, boxes[:300]
+    return sum(own) / len(own), danish[0]
+
+
 def _fonts(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "doc.pdf"
     path.write_bytes(pdf)
@@ -129,10 +147,12 @@ def test_every_document_is_a_pdf_in_every_language(people, planned_case, languag
         if language in ("th", "ar"):
             fonts = _fonts(pdf, tmp_path)
             assert ("Thai" if language == "th" else "Arabic") in fonts, fonts
-            own, danish = _ink_by_column(pdf, tmp_path)
-            if language == "ar":  # right to left: the Arabic column is on the right
-                own, danish = danish, own
-            assert own > 0.01 and danish > 0.01, (kind, own, danish)
+            left, right = _ink_by_column(pdf, tmp_path)
+            assert left > 0.01 and right > 0.01, (kind, left, right)  # text in both
+            own_x, danish_x = _column_positions(pdf, tmp_path, language,
+                                                 _title(kind, "da"))
+            # Right to left mirrors the page: the Arabic column is on the right.
+            assert (own_x > danish_x) if language == "ar" else (own_x < danish_x), kind
             for png in tmp_path.glob("page*"):
                 png.unlink()
     # Each one made is an audited read, with its language.
@@ -178,14 +198,14 @@ def test_documents_default_to_the_persons_language_which_can_be_changed(people,
     # Recorded at the referral as Thai (ISO 639-3 "tha"): documents in Thai by default.
     assert "/documents/rights?lang=th" in page
     db.session.expire_all()
-    refused = contact.post(url, {"language": "xx", "version": planned_case.version})
+    refused = contact.post(f"{url}/language", {"language": "xx", "version": planned_case.version})
     assert refused.status_code == 200
     assert 'id="language-error"' in refused.get_data(as_text=True)
-    saved = contact.post(url, {"language": "en", "version": planned_case.version})
+    saved = contact.post(f"{url}/language", {"language": "en", "version": planned_case.version})
     assert saved.status_code == 302
     assert "/documents/rights?lang=en" in contact.get(url).get_data(as_text=True)
     # The form from before the change is refused, not applied over it.
-    stale = contact.post(url, {"language": "ro", "version": planned_case.version})
+    stale = contact.post(f"{url}/language", {"language": "ro", "version": planned_case.version})
     assert stale.status_code == 200 and "Someone else changed this case" in \
         stale.get_data(as_text=True)
     # A language documents are not written in is a 404, not an English page.
@@ -269,3 +289,76 @@ def test_the_document_language_is_chosen_at_the_referral(people):
     refused = people["clients"]["contact"].post("/cases/new", {
         "given_name": "Olena", "document_language": "klingon"})
     assert 'id="document_language-error"' in refused.get_data(as_text=True)
+
+
+def test_the_immigration_service_makes_the_decision_document_only(people, planned_case):
+    officer = people["clients"]["immigration"]
+    base = f"/cases/{planned_case.reference}/documents"
+    assert officer.get(f"{base}/decision?lang=th").status_code == 200
+    assert officer.get(f"{base}/decision/pdf?lang=th").status_code == 200
+    for kind in ("plan", "consent", "rights"):  # CMM's, and the budget is need-to-know
+        assert officer.get(f"{base}/{kind}?lang=th").status_code == 404, kind
+        assert officer.get(f"{base}/{kind}/pdf?lang=th").status_code == 404, kind
+    page = officer.get(base).get_data(as_text=True)
+    assert "/documents/decision?" in page and "/documents/plan?" not in page
+    assert f"{base}/language" not in page  # the person's record is CMM's to change
+    assert officer.post(f"{base}/language", {"language": "en",
+                                             "version": planned_case.version}).status_code \
+        in (403, 404)
+
+
+def test_the_plan_is_marked_as_a_draft_until_the_ministry_approves_it(people, planned_case):
+    html = people["clients"]["contact"].get(
+        f"/cases/{planned_case.reference}/documents/plan?lang=en").get_data(as_text=True)
+    assert "Draft: this plan is not yet approved" in html
+    assert "Udkast" in html  # and in Danish
+
+
+def test_text_typed_into_the_case_is_shown_as_text(people, planned_case):
+    from victimcare.returns.models import PreparedReturn
+
+    prepared = db.session.scalar(sa.select(PreparedReturn).where(
+        PreparedReturn.case_id == planned_case.id))
+    prepared.activity = '<img src="file:///etc/passwd"><script>alert(1)</script>'
+    db.session.commit()
+    contact = people["clients"]["contact"]
+    html = contact.get(f"/cases/{planned_case.reference}/documents/plan?lang=en").get_data(
+        as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert contact.get(f"/cases/{planned_case.reference}/documents/plan/pdf?lang=en"
+                       ).status_code == 200
+
+
+def test_a_decision_against_victim_status_says_so_and_names_the_authority(people):
+    case = _register(people, given_name="Ion", family_name="Lungu", gender="male",
+                     estimated_age="41", residence_status="none")
+    _do(people["clients"]["contact"], _open(case, "Task_interview"), INTERVIEW)
+    _do(people["clients"]["contact"], _open(case, "Task_send"), {
+        "police": "not_sent", "presented_at": "2026-03-02T09:55"})
+    _do(people["clients"]["immigration"], _open(case, "Task_assess_us"), {
+        **ASSESSMENT, "decision": "not_victim",
+        "weighty_reasons": "The account is contradicted by the police report."})
+    html = people["clients"]["contact"].get(
+        f"/cases/{case.reference}/documents/decision?lang=en").get_data(as_text=True)
+    assert ("the Danish Immigration Service decided that you are not considered a victim "
+            "of trafficking") in html
+    assert "how to appeal" in html and "period ends" not in html
+
+
+def test_after_the_period_ended_the_decision_says_when_it_ended(people, frozen_clock):
+    case = _victim(people, residence_status="none")
+    _do(people["clients"]["immigration"], _open(case, "Task_grant_reflection"),
+        {"starts_on": "2026-03-02", "days": "30"})
+    _tick(frozen_clock, people, days=31)  # never reviewed: it ended on 31 March
+    html = people["clients"]["contact"].get(
+        f"/cases/{case.reference}/documents/decision?lang=en").get_data(as_text=True)
+    assert "Your reflection period ended on" in html
+    assert "The period ends on" not in html
+
+
+def test_the_interpreter_link_uses_the_interview_language(people):
+    case = _register(people, given_name="Radu", family_name="Lupu", language="ron",
+                     estimated_age="40", document_language="en")
+    task = _open(case, "Task_interview")
+    page = people["clients"]["contact"].get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "/interview-questions?lang=ro" in page

@@ -84,6 +84,7 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     # records signed consents; the 1a questions hold no case data, so interviewers at NGOs
     # may show them too.
     "documents.case_documents": CMM | {Role.IMMIGRATION_OFFICER},
+    "documents.set_language": CMM,
     "documents.show_document": CMM | {Role.IMMIGRATION_OFFICER},
     "documents.document_pdf": CMM | {Role.IMMIGRATION_OFFICER},
     "documents.new_consent": CMM,
@@ -159,6 +160,21 @@ def can_view_case(user: User, case: Case) -> bool:
     if _is_cmm(user):
         return case.owner_organisation.kind == OrganisationKind.CMM
     return case.presented_to_immigration_at is not None
+
+
+#: Which documents for the person each role makes (victimcare.documents): CMM all of them;
+#: the Immigration Service the decision it takes, not CMM's consent, rights leaflet or the
+#: reintegration plan and budget (need to know).
+DOCUMENT_KINDS_BY_ROLE: dict[Role, frozenset[str]] = {
+    Role.CMM_COORDINATOR: frozenset({"rights", "consent", "decision", "plan"}),
+    Role.CMM_CONTACT_PERSON: frozenset({"rights", "consent", "decision", "plan"}),
+    Role.IMMIGRATION_OFFICER: frozenset({"decision"}),
+}
+
+
+def may_make_document(user: User, case: Case, kind: str) -> bool:
+    return (kind in DOCUMENT_KINDS_BY_ROLE.get(user.role, frozenset())
+            and can_view_case(user, case))
 
 
 def can_view_case_audit(user: User, case: Case) -> bool:

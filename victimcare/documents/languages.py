@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from babel import Locale
@@ -81,6 +82,13 @@ def translations(language: str) -> NullTranslations:
     return loaded
 
 
+def check_catalogs() -> None:
+    """At start-up: every document language has its compiled catalog (a missing one would
+    fail each document in that language); raises LookupError naming what is missing."""
+    for language in DOCUMENT_LANGUAGES:
+        translations(language)
+
+
 # --- values a document text names, written per language ------------------------------------
 
 
@@ -89,7 +97,7 @@ class Money:
     ore: int
 
     def written(self, language: str) -> str:
-        return format_currency(self.ore / 100, "DKK", locale=language)
+        return format_currency(Decimal(self.ore) / 100, "DKK", locale=language)
 
 
 @dataclass(frozen=True)

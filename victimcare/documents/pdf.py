@@ -3,6 +3,10 @@ Debian's fonts-noto-core, installed by scripts/bootstrap)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+STYLE_SHEET = Path(__file__).resolve().parent.parent / "static" / "documents.css"
+
 
 def _no_fetching(url: str, *args, **kwargs):
     """A document is self-contained: nothing is fetched while it is rendered (no file, no
@@ -10,7 +14,19 @@ def _no_fetching(url: str, *args, **kwargs):
     raise ValueError(f"documents fetch nothing: {url[:60]}")
 
 
-def from_html(html: str) -> bytes:
+def _css_string(text: str) -> str:
+    return '"' + "".join(c if c.isalnum() or c in " -·/" else f"\\{ord(c):x} "
+                         for c in text) + '"'
+
+
+def from_html(html: str, footer: str) -> bytes:
+    """The page as a PDF, with the documents' style sheet and ``footer`` and the page
+    number at the foot of every page."""
     import weasyprint
 
-    return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+    page = (f"@page {{ @bottom-center {{ content: {_css_string(footer)} \" · \" "
+            "counter(page) \" / \" counter(pages); font: 8pt \"Noto Sans\", sans-serif; "
+            "color: #555; } }")
+    return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[
+        weasyprint.CSS(string=STYLE_SHEET.read_text(encoding="utf-8")),
+        weasyprint.CSS(string=page)])

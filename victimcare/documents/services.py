@@ -156,13 +156,17 @@ def _decision(case, language, values):
               texts.DECISION_VICTIM if victim else texts.DECISION_NOT_VICTIM]
     if victim:
         periods = support.periods_of(case)
-        current = periods[-1] if periods else None
-        if current is None:
-            blocks.append(texts.NO_PERIOD_YET)
-        else:
+        current = support.support_of(case)["current"]  # the running period
+        if current is not None:
             values.update(starts_on=current.starts_on, ends_on=current.ends_on)
             blocks += (texts.REFLECTION_PERIOD if current.kind == PeriodKind.REFLECTION
                        else texts.RESTITUTION_PERIOD)
+        elif periods and periods[-1].ended_on is not None:
+            last = periods[-1]
+            values.update(ended_on=last.ended_on)
+            blocks += [texts.PERIOD_ENDED[last.kind.value], texts.PERIOD_ENDED_NEXT]
+        else:
+            blocks.append(texts.NO_PERIOD_YET)
     else:
         blocks += texts.NOT_VICTIM_NEXT
     blocks.append(texts.DECISION_CLOSING)
@@ -171,15 +175,24 @@ def _decision(case, language, values):
 
 def _plan(case, language, values):
     from victimcare.returns import services as returns
+    from victimcare.returns.rules import ReturnStatus
 
     prepared = returns.current_return(case)
-    if prepared is None or not prepared.destination_country:
+    drawn_up = prepared is not None and prepared.status not in (
+        ReturnStatus.OFFERED, ReturnStatus.DECLINED, ReturnStatus.STOPPED) and (
+        prepared.partner_id is not None or prepared.activity or prepared.lines)
+    if not drawn_up:
         raise DocumentNotReady(_("There is no reintegration plan on this case yet: the "
                                  "document can be made once the plan is drawn up."))
+    approved = prepared.status in (ReturnStatus.APPROVED, ReturnStatus.DEPARTED,
+                                   ReturnStatus.CLOSED)
     values = {**values, "country": langs.Country(prepared.destination_country),
               "partner": prepared.partner.name if prepared.partner else langs.Text(
                   texts.PARTNER_NOT_CHOSEN)}
-    rows = _rows(texts.PLAN, language, values)
+    rows = _rows(texts.PLAN[:1], language, values)
+    if not approved:  # the person must not take a plan still open to change as final
+        rows += _rows([texts.PLAN_DRAFT], language, values)
+    rows += _rows(texts.PLAN[1:], language, values)
     if prepared.activity:
         rows.append(Row("free", prepared.activity))
     rows += _rows([texts.PLAN_BUDGET], language, values)

@@ -77,16 +77,19 @@ RIGHTS = [
     _b("strong", dN_("Help is never conditional on reporting to the police or testifying "
                      "in court.")),
     _b("h2", dN_("The decision on whether you are a victim")),
-    _b("p", dN_("If you do not have a residence permit in Denmark, the Danish Immigration "
-                "Service decides whether you are a victim of trafficking. Otherwise CMM "
-                "decides. If you are detained, the decision is made within 72 hours.")),
+    _b("p", dN_("Who decides depends on your situation. If you do not have a right to stay "
+                "in Denmark, or you have asked for asylum, the Danish Immigration Service "
+                "decides. If you have a right to stay, CMM decides, except in some cases the "
+                "police bring to the Immigration Service. If you are charged with a crime, "
+                "the court decides. If you are detained, the decision is made within 72 "
+                "hours.")),
     _b("p", dN_("You get the decision in writing, in your language.")),
     _b("h2", dN_("Reflection period and restitution period")),
-    _b("p", dN_("If you are found to be a victim and do not have a residence permit, you "
-                "can get a reflection period: at least 30 days in which you do not have to "
-                "leave Denmark. It can be extended, to at most 120 days in all.")),
-    _b("p", dN_("If you have a residence permit, CMM can give you a restitution period "
-                "with the same support.")),
+    _b("p", dN_("If you are found to be a victim and do not have a right to stay in "
+                "Denmark, you can get a reflection period: 30 days in which you do not have "
+                "to leave Denmark. It can be extended, to at most 120 days in all.")),
+    _b("p", dN_("If you have a right to stay in Denmark, CMM can give you a restitution "
+                "period with the same support.")),
     _b("h2", dN_("Housing")),
     _b("p", dN_("During the period you are offered a safe place to live, for example a "
                 "shelter. The place is chosen with your safety and your needs in mind.")),
@@ -124,9 +127,9 @@ CONSENT = [
     _b("p", dN_("I agree that CMM and the organisations that help me for CMM record and use "
                 "information about me, also about my health, to give me support, housing "
                 "and help to return.")),
-    _b("p", dN_("The information is kept safe. Only the people who help me can see it. I "
-                "have the right to see what is recorded about me and to have mistakes "
-                "corrected.")),
+    _b("p", dN_("The information is kept safe. Only the people who work on my case can see "
+                "it, and the police only if I agree above. I have the right to see what is "
+                "recorded about me and to have mistakes corrected.")),
     _b("check", dN_("Yes, I agree")),
     _b("check", dN_("No, I do not agree")),
     _b("h2", dN_("Withdrawing consent")),
@@ -170,6 +173,11 @@ RESTITUTION_PERIOD = [
     _b("p", dN_("Talk to your contact person well before the end date about what happens "
                 "next.")),
 ]
+PERIOD_ENDED = {
+    "reflection": _b("strong", dN_("Your reflection period ended on %(ended_on)s.")),
+    "restitution": _b("strong", dN_("Your restitution period ended on %(ended_on)s.")),
+}
+PERIOD_ENDED_NEXT = _b("p", dN_("Talk to your contact person about what happens now."))
 NO_PERIOD_YET = _b("p", dN_("The period of support and its end date have not been decided "
                             "yet. You will get them in writing."))
 NOT_VICTIM_NEXT = [
@@ -190,6 +198,8 @@ PLAN = [
                 "Immigration and Integration.")),
     _b("h2", dN_("What you plan to do")),
 ]
+PLAN_DRAFT = _b("strong", dN_("Draft: this plan is not yet approved by the Danish Ministry "
+                               "of Immigration and Integration. It may still change."))
 PLAN_BUDGET = _b("h2", dN_("Budget"))
 PLAN_TOTAL = dN_("Total")
 BUDGET_CATEGORIES = {

@@ -3,9 +3,6 @@ consents, and the 1a questions for the interpreter."""
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-
 from flask import (
     Blueprint,
     Response,
@@ -18,7 +15,6 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from wtforms import (
     BooleanField,
     DateField,
@@ -30,6 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from victimcare.accounts import policy
 from victimcare.accounts.views import show_violation
 from victimcare.cases import services as cases
 from victimcare.documents import labels, pdf, services, texts
@@ -51,15 +48,17 @@ def _person_documents() -> dict:
         return langs.language_name(services.document_language(person),
                                    str(get_locale() or "da"))
 
+    def interview_language(person) -> str:
+        """The 1a questions in the interview language when they exist in it, else in the
+        person's document language."""
+        return (langs.document_language_for(person.language)
+                or services.document_language(person))
+
     return {"document_language": lambda person: services.document_language(person),
-            "document_language_label": label}
-
-
-@functools.cache
-def _document_css() -> Markup:
-    """static/documents.css, inlined into a PDF (WeasyPrint fetches nothing)."""
-    return Markup((Path(documents_bp.root_path).parent / "static" / "documents.css")  # noqa: S704 - our own file
-                  .read_text(encoding="utf-8"))
+            "document_language_label": label, "interview_language": interview_language,
+            "latest_signed_consent": lambda case: services.latest_consent(case.id),
+            "document_language_name": lambda code: langs.language_name(
+                code, str(get_locale() or "da"))}
 
 
 @documents_bp.context_processor
@@ -67,7 +66,7 @@ def _ui_locale() -> dict:
     """The staff's language, for the toolbar on a page written in the person's language."""
     from flask_babel import get_locale
 
-    return {"ui_locale": str(get_locale() or "da"), "document_css": _document_css}
+    return {"ui_locale": str(get_locale() or "da")}
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -120,11 +119,22 @@ def _chosen_language(case) -> str:
     return chosen or services.document_language(case.person)
 
 
-@documents_bp.route("/cases/<reference>/documents", methods=["GET", "POST"])
+@documents_bp.route("/cases/<reference>/documents")
 def case_documents(reference: str):
     """The person's documents: their language, each document to print or as PDF, and the
     signed consents."""
     with db.transaction():  # an audited read of the case
+        case = cases.open_case(current_user, reference)
+    form = DocumentLanguageForm()
+    form.language.data = services.document_language(case.person)
+    form.version.data = str(case.version)
+    return _documents_page(case, form)
+
+
+@documents_bp.route("/cases/<reference>/documents/language", methods=["POST"])
+def set_language(reference: str):
+    """CMM chooses the language of the person's documents (on the person's record)."""
+    with db.transaction():
         case = cases.open_case(current_user, reference)
     form = DocumentLanguageForm()
     if form.validate_on_submit():
@@ -137,20 +147,23 @@ def case_documents(reference: str):
         else:
             flash(_("The language of the person's documents is saved."), "success")
             return redirect(url_for("documents.case_documents", reference=case.reference))
-    if not form.is_submitted():
-        form.language.data = services.document_language(case.person)
-        form.version.data = str(case.version)
+    return _documents_page(case, form)
+
+
+def _documents_page(case, form):
     return render_template("documents/index.html", case=case, form=form,
                            language=services.document_language(case.person),
-                           kinds=texts.DOCUMENT_KINDS, labels=labels,
-                           consents=services.consents_of(case),
+                           kinds=[kind for kind in texts.DOCUMENT_KINDS
+                                  if policy.may_make_document(current_user, case, kind)],
+                           labels=labels, consents=services.consents_of(case),
                            language_label=lambda code: dict(language_choices()).get(code,
                                                                                      code))
 
 
 def _compose_or_back(case, kind: str, language: str):
-    if kind not in texts.DOCUMENT_KINDS:
-        abort(404)
+    if kind not in texts.DOCUMENT_KINDS or not policy.may_make_document(current_user, case,
+                                                                         kind):
+        abort(404)  # as for a document that does not exist
     try:
         return services.compose(case, kind, language, current_user)
     except services.DocumentNotReady as error:
@@ -186,7 +199,7 @@ def document_pdf(reference: str, kind: str):
     html = render_template("documents/document.html", case=case, document=document,
                            for_pdf=True, labels=labels, language_choices=[])
     name = f"{case.reference}-{kind}-{language}.pdf"
-    return Response(pdf.from_html(html), mimetype="application/pdf", headers={
+    return Response(pdf.from_html(html, case.reference), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"})
 
 
