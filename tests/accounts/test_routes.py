@@ -96,6 +96,11 @@ EXPECTED = {
     "documents.document_pdf": lambda who, case: who in {COORDINATOR, CONTACT},
     "documents.new_consent": lambda who, case: who in {COORDINATOR, CONTACT},
     "documents.interview_questions": lambda who, case: who in CASEWORKERS,
+    # The rights leaflet with blanks: no case data; CMM and NGO outreach hand it out.
+    "documents.rights_leaflet": lambda who, case: who in {COORDINATOR, CONTACT, NGO_ASSIGNED,
+                                                          NGO_OTHER},
+    "documents.rights_leaflet_pdf": lambda who, case: who in {COORDINATOR, CONTACT,
+                                                              NGO_ASSIGNED, NGO_OTHER},
 }
 
 

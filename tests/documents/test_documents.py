@@ -362,3 +362,17 @@ def test_the_interpreter_link_uses_the_interview_language(people):
     task = _open(case, "Task_interview")
     page = people["clients"]["contact"].get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "/interview-questions?lang=ro" in page
+
+
+def test_an_ngo_outreach_worker_hands_out_the_rights_leaflet_without_a_case(people,
+                                                                           tmp_path):
+    ngo = people["clients"]["ngo"]
+    assert 'action="/rights-information"' in ngo.get("/").get_data(as_text=True)
+    html = ngo.get("/rights-information?lang=bg").get_data(as_text=True)
+    assert translations("bg").gettext(texts.RIGHTS[0].text) in html
+    assert "________" in html and "VC-" not in html  # blanks, no case
+    pdf = ngo.get("/rights-information/pdf?lang=th")
+    assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF-")
+    assert ngo.get("/rights-information?lang=xx").status_code == 404
+    assert people["clients"]["immigration"].get("/rights-information?lang=en").status_code \
+        in (403, 404)

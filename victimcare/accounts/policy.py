@@ -89,6 +89,8 @@ ENDPOINT_ROLES: dict[str, frozenset[Role] | str] = {
     "documents.document_pdf": CMM | {Role.IMMIGRATION_OFFICER},
     "documents.new_consent": CMM,
     "documents.interview_questions": CASEWORKERS,
+    "documents.rights_leaflet": CMM | {Role.NGO_WORKER},
+    "documents.rights_leaflet_pdf": CMM | {Role.NGO_WORKER},
 }
 
 

@@ -122,6 +122,27 @@ def compose(case: Case, kind: str, language: str, staff: User) -> Document:
               "language": langs.Language(language)}
     body = {"rights": _rights, "consent": _consent, "decision": _decision,
             "plan": _plan}[kind](case, language, values)
+    return _assemble(kind, language, values, body)
+
+
+#: Where a blank leaflet leaves room to write by hand.
+BLANK = "_" * 24
+
+
+def compose_leaflet(language: str, staff: User) -> Document:
+    """The rights information without a case (name, case number and contact person left
+    blank to fill in by hand): what an NGO's outreach worker hands out at a first contact,
+    before there is a case (decision 0001: NGO staff do not see case pages)."""
+    if language not in langs.DOCUMENT_LANGUAGES:
+        raise RuleViolation(_("Documents are not written in this language."),
+                            field="language")
+    values = {"name": BLANK, "reference": BLANK, "contact_person": BLANK,
+              "today": clock.today(), "staff": staff.full_name,
+              "language": langs.Language(language)}
+    return _assemble("rights", language, values, _rows(texts.RIGHTS, language, values))
+
+
+def _assemble(kind: str, language: str, values: dict, body: list[Row]) -> Document:
     document = Document(kind, language)
     title, rest = body[0], body[1:]
     document.rows = [title, *_rows(texts.HEADER, language, values), *rest]

@@ -57,6 +57,7 @@ def _person_documents() -> dict:
     return {"document_language": lambda person: services.document_language(person),
             "document_language_label": label, "interview_language": interview_language,
             "latest_signed_consent": lambda case: services.latest_consent(case.id),
+            "document_language_choices": language_choices,
             "document_language_name": lambda code: langs.language_name(
                 code, str(get_locale() or "da"))}
 
@@ -201,6 +202,31 @@ def document_pdf(reference: str, kind: str):
     name = f"{case.reference}-{kind}-{language}.pdf"
     return Response(pdf.from_html(html, case.reference), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@documents_bp.route("/rights-information")
+def rights_leaflet():
+    """The rights information with the name and case number left blank, for a first
+    contact before there is a case (NGO outreach too). Holds no case data."""
+    language = request.args.get("lang", "") or "en"
+    if language not in langs.DOCUMENT_LANGUAGES:
+        abort(404)
+    document = services.compose_leaflet(language, current_user)
+    return render_template("documents/document.html", case=None, document=document,
+                           for_pdf=False, labels=labels, language_choices=language_choices())
+
+
+@documents_bp.route("/rights-information/pdf")
+def rights_leaflet_pdf():
+    language = request.args.get("lang", "") or "en"
+    if language not in langs.DOCUMENT_LANGUAGES:
+        abort(404)
+    document = services.compose_leaflet(language, current_user)
+    html = render_template("documents/document.html", case=None, document=document,
+                           for_pdf=True, labels=labels, language_choices=[])
+    return Response(pdf.from_html(html, ""), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="rights-{language}.pdf"',
+        "Cache-Control": "no-store"})
 
 
 @documents_bp.route("/cases/<reference>/consents/new", methods=["GET", "POST"])
