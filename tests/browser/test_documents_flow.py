@@ -100,3 +100,16 @@ def test_interview_questions_in_romanian_for_the_interpreter(page: Page, live_se
            ).to_have_count(1)
     expect(questions.locator("td[lang=ro]").nth(5)).not_to_be_empty()
     save_screenshot(screenshot, questions, "romanian")
+
+
+def test_an_outreach_worker_gives_the_rights_leaflet_in_vietnamese(page: Page, live_server,
+                                                                     screenshot):
+    log_in_in_english(page, live_server, "amiami")
+    page.locator("#leaflet-lang").select_option("vi")
+    save_screenshot(screenshot, page, "1-dashboard")
+    page.get_by_role("button", name="Show the information on rights").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.locator("td[lang=da] h1")).to_have_text(
+        "Information om dine rettigheder og om, hvad der sker nu")
+    expect(page.locator("td[lang=vi]").first).not_to_be_empty()
+    save_screenshot(screenshot, page, "2-leaflet")
