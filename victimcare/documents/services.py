@@ -59,6 +59,12 @@ class DocumentNotReady(RuleViolation):
 # --- the person's language -----------------------------------------------------------------
 
 
+def _check_language(language: str) -> None:
+    if language not in langs.DOCUMENT_LANGUAGES:
+        raise RuleViolation(_("Documents are not written in this language."),
+                            field="language")
+
+
 def document_language(person: Person) -> str:
     """The language the person's documents are written in by default: chosen on the record,
     else the language the person understands best when documents exist in it, else English."""
@@ -68,9 +74,7 @@ def document_language(person: Person) -> str:
 
 
 def set_document_language(case: Case, actor: User, language: str) -> None:
-    if language not in langs.DOCUMENT_LANGUAGES:
-        raise RuleViolation(_("Documents are not written in this language."),
-                            field="language")
+    _check_language(language)
     previous = case.person.document_language
     case.person.document_language = language
     audit.record(actor, "person.document_language_set", "person", case.person_id,
@@ -112,9 +116,7 @@ def compose(case: Case, kind: str, language: str, staff: User) -> Document:
     alongside. Raises DocumentNotReady when the case does not hold what it states yet."""
     if kind not in texts.DOCUMENT_KINDS:
         raise LookupError(kind)
-    if language not in langs.DOCUMENT_LANGUAGES:
-        raise RuleViolation(_("Documents are not written in this language."),
-                            field="language")
+    _check_language(language)
     person = case.person
     values = {"name": person.display_name, "reference": case.reference,
               "today": clock.today(), "staff": staff.full_name,
@@ -133,9 +135,7 @@ def compose_leaflet(language: str, staff: User) -> Document:
     """The rights information without a case (name, case number and contact person left
     blank to fill in by hand): what an NGO's outreach worker hands out at a first contact,
     before there is a case (decision 0001: NGO staff do not see case pages)."""
-    if language not in langs.DOCUMENT_LANGUAGES:
-        raise RuleViolation(_("Documents are not written in this language."),
-                            field="language")
+    _check_language(language)
     values = {"name": BLANK, "reference": BLANK, "contact_person": BLANK,
               "today": clock.today(), "staff": staff.full_name,
               "language": langs.Language(language)}
@@ -249,28 +249,22 @@ def generated(case: Case, actor: User, document: Document, as_pdf: bool) -> None
 # --- interview support ----------------------------------------------------------------------
 
 
+def _both(kind: str, msgid: str, language: str) -> Row:
+    """A text without values, in ``language`` and (unless that is Danish) in Danish."""
+    return Row(kind, _translate(msgid, language, {}),
+               _translate(msgid, langs.ALONGSIDE, {}) if language != langs.ALONGSIDE else None)
+
+
 def interview_questions(language: str) -> list[tuple[Row, list[Row]]]:
     """The 1a form's questions in ``language`` next to Danish, for the interpreter."""
-    if language not in langs.DOCUMENT_LANGUAGES:
-        raise RuleViolation(_("Documents are not written in this language."),
-                            field="language")
-
-    def row(kind: str, msgid: str) -> Row:
-        return Row(kind, _translate(msgid, language, {}),
-                   _translate(msgid, langs.ALONGSIDE, {})
-                   if language != langs.ALONGSIDE else None)
-
-    return [(row("h2", heading), [row("li", q) for q in questions])
+    _check_language(language)
+    return [(_both("h2", heading, language), [_both("li", q, language) for q in questions])
             for heading, questions in texts.INTERVIEW_QUESTIONS]
 
 
 def interview_header(language: str) -> list[Row]:
-    return [Row("title", _translate(texts.INTERVIEW_TITLE, language, {}),
-                _translate(texts.INTERVIEW_TITLE, langs.ALONGSIDE, {})
-                if language != langs.ALONGSIDE else None),
-            Row("strong", _translate(texts.INTERVIEW_INTRO, language, {}),
-                _translate(texts.INTERVIEW_INTRO, langs.ALONGSIDE, {})
-                if language != langs.ALONGSIDE else None)]
+    return [_both("title", texts.INTERVIEW_TITLE, language),
+            _both("strong", texts.INTERVIEW_INTRO, language)]
 
 
 # --- signed consents ------------------------------------------------------------------------
@@ -280,9 +274,7 @@ def record_consent(case: Case, actor: User, *, language: str, signed_on: date,
                    police_sharing: bool, data_processing: bool,
                    interpreter: str = "") -> SignedConsent:
     """Record the signed consent document, with the language it was given in."""
-    if language not in langs.DOCUMENT_LANGUAGES:
-        raise RuleViolation(_("Documents are not written in this language."),
-                            field="language")
+    _check_language(language)
     if signed_on > clock.today():
         raise RuleViolation(_("This date is in the future. Give the day it was signed."),
                             field="signed_on")

@@ -172,61 +172,62 @@ def _compose_or_back(case, kind: str, language: str):
         return None
 
 
-@documents_bp.route("/cases/<reference>/documents/<kind>")
-def show_document(reference: str, kind: str):
-    """A document in the person's language with Danish alongside, ready to print."""
+def _case_document(reference: str, kind: str, as_pdf: bool):
+    """A case's document, its making audited; back to the documents page, with the reason,
+    when the case does not hold what the document states yet."""
     with db.transaction():
         case = cases.open_case(current_user, reference)
         language = _chosen_language(case)
         document = _compose_or_back(case, kind, language)
         if document is not None:
-            services.generated(case, current_user, document, as_pdf=False)
+            services.generated(case, current_user, document, as_pdf=as_pdf)
     if document is None:
         return redirect(url_for("documents.case_documents", reference=case.reference))
-    return render_template("documents/document.html", case=case, document=document,
-                           for_pdf=False, labels=labels, language_choices=language_choices())
+    return _page_or_pdf(document, case, as_pdf,
+                        f"{case.reference}-{kind}-{language}.pdf")
+
+
+def _page_or_pdf(document, case, as_pdf: bool, file_name: str):
+    html = render_template("documents/document.html", case=case, document=document,
+                           for_pdf=as_pdf, labels=labels,
+                           language_choices=[] if as_pdf else language_choices())
+    if not as_pdf:
+        return html
+    return Response(pdf.from_html(html, case.reference if case else ""),
+                    mimetype="application/pdf", headers={
+                        "Content-Disposition": f'inline; filename="{file_name}"',
+                        "Cache-Control": "no-store"})
+
+
+@documents_bp.route("/cases/<reference>/documents/<kind>")
+def show_document(reference: str, kind: str):
+    """A document in the person's language with Danish alongside, ready to print."""
+    return _case_document(reference, kind, as_pdf=False)
 
 
 @documents_bp.route("/cases/<reference>/documents/<kind>/pdf")
 def document_pdf(reference: str, kind: str):
-    with db.transaction():
-        case = cases.open_case(current_user, reference)
-        language = _chosen_language(case)
-        document = _compose_or_back(case, kind, language)
-        if document is not None:
-            services.generated(case, current_user, document, as_pdf=True)
-    if document is None:
-        return redirect(url_for("documents.case_documents", reference=case.reference))
-    html = render_template("documents/document.html", case=case, document=document,
-                           for_pdf=True, labels=labels, language_choices=[])
-    name = f"{case.reference}-{kind}-{language}.pdf"
-    return Response(pdf.from_html(html, case.reference), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"})
+    return _case_document(reference, kind, as_pdf=True)
+
+
+def _leaflet(as_pdf: bool):
+    language = request.args.get("lang", "") or "en"
+    if language not in langs.DOCUMENT_LANGUAGES:
+        abort(404)
+    return _page_or_pdf(services.compose_leaflet(language, current_user), None, as_pdf,
+                        f"rights-{language}.pdf")
 
 
 @documents_bp.route("/rights-information")
 def rights_leaflet():
     """The rights information with the name and case number left blank, for a first
     contact before there is a case (NGO outreach too). Holds no case data."""
-    language = request.args.get("lang", "") or "en"
-    if language not in langs.DOCUMENT_LANGUAGES:
-        abort(404)
-    document = services.compose_leaflet(language, current_user)
-    return render_template("documents/document.html", case=None, document=document,
-                           for_pdf=False, labels=labels, language_choices=language_choices())
+    return _leaflet(as_pdf=False)
 
 
 @documents_bp.route("/rights-information/pdf")
 def rights_leaflet_pdf():
-    language = request.args.get("lang", "") or "en"
-    if language not in langs.DOCUMENT_LANGUAGES:
-        abort(404)
-    document = services.compose_leaflet(language, current_user)
-    html = render_template("documents/document.html", case=None, document=document,
-                           for_pdf=True, labels=labels, language_choices=[])
-    return Response(pdf.from_html(html, ""), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="rights-{language}.pdf"',
-        "Cache-Control": "no-store"})
+    return _leaflet(as_pdf=True)
 
 
 @documents_bp.route("/cases/<reference>/consents/new", methods=["GET", "POST"])
