@@ -527,10 +527,10 @@ def measure_floor(app, fixture: Fixture, instance_ids: list[int], kind: str) -> 
 
 def measure_service(app, fixture: Fixture, task_ids: list[int], profile_to: Path | None) -> dict:
     """``services.complete_task`` as the view calls it, without HTTP: one app context (and
-    session) per step, loading the task and the user, one transaction."""
+    session) per step, loading the user and then the task (with its instance, as the view
+    does for a posted form: ``services.load_task_for_completion``), one transaction."""
     from victimcare.accounts.models import User
     from victimcare.workflow import services
-    from victimcare.workflow.models import WorkflowTask
 
     samples = []
     profiler = cProfile.Profile() if profile_to else None
@@ -540,8 +540,8 @@ def measure_service(app, fixture: Fixture, task_ids: list[int], profile_to: Path
             if profiler:
                 profiler.enable()
             started = time.perf_counter()
-            task = db.session.get(WorkflowTask, task_id)
             actor = db.session.get(User, fixture.worker_id)
+            task = services.load_task_for_completion(task_id, actor)
             with db.transaction():
                 applied = services.complete_task(task, actor, dict(REPORT_DATA),
                                                  uuid.uuid4().hex)
@@ -560,7 +560,6 @@ def statements_of_one_step(app, fixture: Fixture, task_id: int) -> list[str]:
     """The SQL statements ``services.complete_task`` sends for one step (not timed)."""
     from victimcare.accounts.models import User
     from victimcare.workflow import services
-    from victimcare.workflow.models import WorkflowTask
 
     seen: list[str] = []
 
@@ -571,8 +570,8 @@ def statements_of_one_step(app, fixture: Fixture, task_id: int) -> list[str]:
         engine = db.engine
         sa.event.listen(engine, "before_cursor_execute", record)
         try:
-            task = db.session.get(WorkflowTask, task_id)
             actor = db.session.get(User, fixture.worker_id)
+            task = services.load_task_for_completion(task_id, actor)
             with db.transaction():
                 services.complete_task(task, actor, dict(REPORT_DATA), uuid.uuid4().hex)
         finally:
@@ -649,7 +648,6 @@ def measure_breakdown(app, fixture: Fixture, task_ids: list[int], sweep_ids: lis
     """Where the time of a service step and of a sweep goes (extra, unreported runs)."""
     from victimcare.accounts.models import User
     from victimcare.workflow import services
-    from victimcare.workflow.models import WorkflowTask
 
     parts: dict[str, list[float]] = {"total": [], "database": [], "engine": [], "rest": []}
     with app.app_context():
@@ -659,8 +657,8 @@ def measure_breakdown(app, fixture: Fixture, task_ids: list[int], sweep_ids: lis
             with app.app_context():
                 watch.take()
                 started = time.perf_counter()
-                task = db.session.get(WorkflowTask, task_id)
                 actor = db.session.get(User, fixture.worker_id)
+                task = services.load_task_for_completion(task_id, actor)
                 with db.transaction():
                     services.complete_task(task, actor, dict(REPORT_DATA), uuid.uuid4().hex)
                 total = time.perf_counter() - started

@@ -179,3 +179,41 @@ def test_a_crash_inside_a_completion_leaves_everything_as_it_was(started, monkey
             "organisation_id": started["form"]["organisation_id"],
             "due_at": "2026-03-20T22:59:00+00:00"}, uuid.uuid4().hex)
     assert _completions(started["case"]) == 1
+
+
+def test_the_instance_read_with_a_posted_task_serves_only_its_own_transaction(started):
+    """The view reads the task with its instance (load_task_for_completion) and complete_task
+    uses that read in the same transaction; after a commit (another moment, maybe another
+    version of the instance) it reads the instance again."""
+    data = {"activity_kind": "course", "description": "x",
+            "organisation_id": started["form"]["organisation_id"],
+            "due_at": "2026-03-20T22:59:00+00:00"}
+    reads: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("SELECT") and "workflow_instances" in statement:
+            reads.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        db.session.commit()
+        task = workflow.load_task_for_completion(started["task"].id, started["coordinator"])
+        db.session.commit()  # the kept read belongs to the transaction that has ended
+        reads.clear()
+        with db.transaction():
+            assert workflow.complete_task(task, started["coordinator"], data, uuid.uuid4().hex)
+        assert len(reads) == 1  # read again
+
+        case = make_case()
+        instance = workflow.start("support_activity", case, started["coordinator"])
+        db.session.commit()
+        task_id = open_task(case, "Task_propose").id
+        db.session.commit()
+        reads.clear()
+        with db.transaction():
+            task = workflow.load_task_for_completion(task_id, started["coordinator"])
+            assert workflow.complete_task(task, started["coordinator"], data, uuid.uuid4().hex)
+        assert len(reads) == 1  # the read made with the task, nothing more
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert db.session.get(WorkflowInstance, instance.id).version == 2

@@ -144,6 +144,18 @@ _INSTANCE_AND_OPEN_TASKS = sa.select(
                                                _TASKS.c.state == TaskState.READY)).where(
     WorkflowInstance.id == sa.bindparam("b_instance_id")).execution_options(
     populate_existing=True)  # the row as it is now, never the session's older copy
+#: A task posted for completion, its instance and the instance's open task rows, in one
+#: statement: the view's permission check and ``complete_task``'s read share it.
+_OPEN_TASKS = _TASKS.alias("open_tasks")
+_TASK_INSTANCE_AND_OPEN_TASKS = sa.select(
+    WorkflowTask, WorkflowInstance, _OPEN_TASKS.c.id, _OPEN_TASKS.c.spiff_task_id,
+    _OPEN_TASKS.c.organisation_id, _OPEN_TASKS.c.due_at).join(
+    WorkflowInstance, WorkflowInstance.id == WorkflowTask.instance_id).outerjoin(
+    _OPEN_TASKS, sa.and_(_OPEN_TASKS.c.instance_id == WorkflowInstance.id,
+                         _OPEN_TASKS.c.state == TaskState.READY)).where(
+    WorkflowTask.id == sa.bindparam("b_task_id")).execution_options(populate_existing=True)
+#: ``db.session.info`` key of that read, until ``complete_task`` takes it.
+_COMPLETION_READ = "victimcare.completion_read"
 _SAVE_INSTANCE = sa.update(_INSTANCES).where(
     _INSTANCES.c.id == sa.bindparam("b_instance_id"),
     _INSTANCES.c.version == sa.bindparam("b_version"))
@@ -488,6 +500,35 @@ def load_task_or_404(task_id: int, user: User) -> WorkflowTask:
     return task
 
 
+def load_task_for_completion(task_id: int, user: User) -> WorkflowTask:
+    """``load_task_or_404`` for a form posted to the task. The task's instance and its open
+    task rows come with it (one statement instead of two) and are kept for ``complete_task``
+    in this transaction: its save is conditional on the instance's version, so a read made
+    a moment earlier is as safe as one made just before the step."""
+    from flask import abort
+
+    rows = db.session.execute(_TASK_INSTANCE_AND_OPEN_TASKS, {"b_task_id": task_id}).all()
+    task = rows[0][0] if rows else None
+    if task is None or not (may_work_on(user, task) or _may_read_done_task(user, task)):
+        abort(404)
+    if task.state == TaskState.READY:
+        db.session.info[_COMPLETION_READ] = (
+            db.session.get_transaction(), task.id, rows[0][1],
+            {row.spiff_task_id: row for row in rows if row.id is not None})
+    return task
+
+
+def _completion_read(task: WorkflowTask) -> tuple[WorkflowInstance, dict[str, sa.Row]]:
+    """The instance and its open task rows: as read with the task in this transaction
+    (``load_task_for_completion``), else read now."""
+    kept = db.session.info.pop(_COMPLETION_READ, None)
+    if kept is not None:
+        transaction, task_id, instance, open_rows = kept
+        if transaction is db.session.get_transaction() and task_id == task.id:
+            return instance, open_rows
+    return _instance_and_open_tasks(task.instance_id)
+
+
 def _may_read_done_task(user: User, task: WorkflowTask) -> bool:
     """A done task: its case history (for those who see the case) or its own doer."""
     if task.state == TaskState.READY:
@@ -507,8 +548,9 @@ def complete_task(task: WorkflowTask, actor: User, data: dict, token: str) -> bo
     same form again is "already saved", another completion of the task is a conflict, and
     any other step (a timer, another task) means reading the new version and trying again."""
     task_form = TASK_FORMS[task.form_key]
-    for _attempt in range(3):
-        instance, open_rows = _instance_and_open_tasks(task.instance_id)
+    for attempt in range(3):
+        instance, open_rows = (_completion_read(task) if attempt == 0
+                               else _instance_and_open_tasks(task.instance_id))
         if task.spiff_task_id not in open_rows:
             return _done_before(task, token)
         definition = _definition_for(instance)

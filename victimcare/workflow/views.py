@@ -41,7 +41,8 @@ def _form_for(task, draft_data: dict | None = None):
 
 @tasks_bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 def show_task(task_id: int):
-    task = services.load_task_or_404(task_id, current_user)
+    task = (services.load_task_for_completion(task_id, current_user)
+            if request.method == "POST" else services.load_task_or_404(task_id, current_user))
     if task.state != TaskState.READY:
         return _done_task(task)
     if request.method == "POST":
