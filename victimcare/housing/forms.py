@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
@@ -26,7 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from victimcare.forms import NoControlCharacters
+from victimcare.forms import NoControlCharacters, day_not_in_the_future
 from victimcare.housing.labels import (
     AGE_LABELS,
     END_LABELS,
@@ -154,17 +153,10 @@ class FacilityForm(FlaskForm):
         }
 
 
-def _not_in_the_future(form, field):
-    from victimcare.housing.services import today
-
-    if isinstance(field.data, date) and field.data > today():
-        raise ValidationError(_l("This date is in the future. Give the day it happened."))
-
-
 class PlacementForm(FlaskForm):
     facility_id = RadioField(_l("Facility"), validators=[_required])
     start_date = DateField(_l("Moves in on"), validators=[
-        InputRequired(_l("Give a date, e.g. 2026-03-02.")), _not_in_the_future])
+        InputRequired(_l("Give a date, e.g. 2026-03-02.")), day_not_in_the_future])
     price = _price(_l("Price per night (DKK), if not the facility's usual price"))
     payer = SelectField(_l("Who pays"), choices=[SelectChoice("", "—"),
                                                  *_choices(PAYER_LABELS)],
@@ -177,7 +169,7 @@ class PlacementForm(FlaskForm):
 
 class EndPlacementForm(FlaskForm):
     end_date = DateField(_l("Left on"), validators=[
-        InputRequired(_l("Give a date, e.g. 2026-03-02.")), _not_in_the_future])
+        InputRequired(_l("Give a date, e.g. 2026-03-02.")), day_not_in_the_future])
     reason = RadioField(_l("Why the stay ended"),
                         choices=_choices([p for p in END_LABELS if p[0] != EndReason.MOVED]),
                         validators=[_required])

@@ -7,8 +7,6 @@ or completed (``/tasks/<task_id>``), never from anything the browser sends.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -25,7 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from victimcare import clock
 from victimcare.extensions import db
-from victimcare.forms import NoControlCharacters
+from victimcare.forms import NoControlCharacters, day_not_in_the_future, day_within_a_year
 from victimcare.housing.forms import parse_dkk
 from victimcare.i18n import _, _l
 from victimcare.returns import labels, rules, services
@@ -58,20 +56,6 @@ FIELD_LABELS.update({
 })
 
 
-def _today() -> date:
-    return clock.today()
-
-
-def _not_in_the_future(form, field):
-    if field.data and field.data > _today():
-        raise ValidationError(_l("This date is in the future. Give the day it happened."))
-
-
-def _plausible(form, field):
-    if field.data and field.data < _today() - timedelta(days=366):
-        raise ValidationError(_l("This date is more than a year ago. Check the year."))
-
-
 def _text(label, required: bool = False, message=None):
     return TextAreaField(label, validators=[
         InputRequired(message or _l("Write a short note.")) if required else Optional(),
@@ -79,8 +63,8 @@ def _text(label, required: bool = False, message=None):
 
 
 def _day(label):
-    return DateField(label, default=_today, validators=[
-        InputRequired(_l("Give a date.")), _not_in_the_future, _plausible])
+    return DateField(label, default=clock.today, validators=[
+        InputRequired(_l("Give a date.")), day_not_in_the_future, day_within_a_year])
 
 
 class _Amount:
@@ -236,7 +220,7 @@ class PlanForm(FlaskForm):
                 prepared.destination_country)
             self.partner_id.data = proposed.id if proposed else None
         if prepared is not None:
-            limits = services.maximums_text(prepared, _today())
+            limits = services.maximums_text(prepared, clock.today())
             if limits:
                 self.justification.label.text = _(
                     "Justification for going over a maximum (%(limits)s)", limits=limits)
@@ -244,8 +228,8 @@ class PlanForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         try:
-            rules.maximums(rules.Household(provider=True), services.rates_on(_today()))
-            rules.maximums(rules.Household(), services.rates_on(_today()))
+            rules.maximums(rules.Household(provider=True), services.rates_on(clock.today()))
+            rules.maximums(rules.Household(), services.rates_on(clock.today()))
         except rules.MissingRate:
             self.form_errors.append(_l("The maximums for prepared returns are not set up. "
                                        "Ask the coordinator (flask seed-return-rates)."))
@@ -256,7 +240,7 @@ class PlanForm(FlaskForm):
 def _plan_data(form) -> dict:
     lines = {f"{c.value}_ore": _ore(getattr(form, c.value)) or 0 for c in BudgetCategory}
     prepared = _prepared()
-    check = services.check_plan(prepared, services.budget_lines(lines), _today())
+    check = services.check_plan(prepared, services.budget_lines(lines), clock.today())
     return {"activity": form.activity.data, "partner_id": form.partner_id.data,
             "partner_change_reason": form.partner_change_reason.data or "",
             "health_reason": form.health_reason.data or "",

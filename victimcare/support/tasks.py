@@ -9,7 +9,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectChoice, TextAreaF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from victimcare import clock
-from victimcare.forms import NoControlCharacters
+from victimcare.forms import NoControlCharacters, day_not_in_the_future, day_within_a_year
 from victimcare.i18n import _l
 from victimcare.support import rules, services
 from victimcare.support.labels import EXTENSION_REASONS
@@ -41,25 +41,10 @@ FIELD_LABELS.update({
 })
 
 
-def _today() -> date:
-    return clock.today()
-
-
-def _not_in_the_future(form, field):
-    if field.data and field.data > _today():
-        raise ValidationError(_l("This date is in the future. Give the day it happened."))
-
-
-def _plausible(form, field):
-    """No period starts more than a year back (a typo in the year, not a real case)."""
-    if field.data and field.data < _today() - timedelta(days=366):
-        raise ValidationError(_l("This date is more than a year ago. Check the year."))
-
-
 def _within_the_cap(form, field):
     """A new end within 120 days of today is all a reflection period can reach; a
     restitution period within a year (the handler checks the exact limit)."""
-    if field.data and not _today() <= field.data <= _today() + timedelta(days=366):
+    if field.data and not clock.today() <= field.data <= clock.today() + timedelta(days=366):
         raise ValidationError(_l("Give a day from today and within a year."))
 
 
@@ -81,7 +66,7 @@ class AsylumDecisionForm(FlaskForm):
                                 choices=[SelectChoice(k, v) for k, v in ASYLUM_OUTCOMES],
                                 validators=[InputRequired(_l("Choose one."))])
     decided_on = DateField(_l("Date of the decision"), validators=[
-        InputRequired(_l("Give a date.")), _not_in_the_future, _plausible])
+        InputRequired(_l("Give a date.")), day_not_in_the_future, day_within_a_year])
     notes = _notes()
 
 
@@ -92,8 +77,8 @@ def _asylum_data(form) -> dict:
 
 
 class GrantPeriodForm(FlaskForm):
-    starts_on = DateField(_l("The period starts on"), default=_today, validators=[
-        InputRequired(_l("Give a date.")), _not_in_the_future, _plausible])
+    starts_on = DateField(_l("The period starts on"), default=clock.today, validators=[
+        InputRequired(_l("Give a date.")), day_not_in_the_future, day_within_a_year])
     days = IntegerField(_l("Length in days"), default=rules.REFLECTION_DAYS, validators=[
         InputRequired(_l("Give the number of days.")),
         NumberRange(min=1, max=366, message=_l("Give a number of days from 1 to 366."))])

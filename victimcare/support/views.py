@@ -14,14 +14,14 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
 from victimcare.accounts.models import User
 from victimcare.accounts.views import show_violation
 from victimcare.cases import services as cases
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
-from victimcare.forms import NoControlCharacters
+from victimcare.forms import NoControlCharacters, day_not_in_the_future
 from victimcare.i18n import _, _l
 from victimcare.support import labels, rules, services
 
@@ -38,13 +38,9 @@ def _labels() -> dict:
 
 class ResidenceEndedForm(FlaskForm):
     ended_on = DateField(_l("Lawful residence ended on"), validators=[
-        InputRequired(_l("Give a date."))])
+        InputRequired(_l("Give a date.")), day_not_in_the_future])
     #: The case as the user saw it: a change made meanwhile is not overwritten.
     version = HiddenField()
-
-    def validate_ended_on(self, field):
-        if field.data and field.data > services.today():
-            raise ValidationError(_l("This date is in the future. Give the day it happened."))
 
 
 @support_bp.route("/cases/<reference>/residence-ended", methods=["GET", "POST"])
