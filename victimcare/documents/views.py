@@ -113,11 +113,13 @@ class ConsentForm(FlaskForm):
         self.language.choices = [SelectChoice(code, name) for code, name in language_choices()]
 
 
-def _chosen_language(case) -> str:
-    chosen = request.args.get("lang", "")
-    if chosen and chosen not in langs.DOCUMENT_LANGUAGES:
+def _requested_language(default: str) -> str:
+    """The ``lang`` asked for, else ``default``; a language documents are not written in is
+    a 404, not an English page."""
+    language = request.args.get("lang", "") or default
+    if language not in langs.DOCUMENT_LANGUAGES:
         abort(404)
-    return chosen or services.document_language(case.person)
+    return language
 
 
 @documents_bp.route("/cases/<reference>/documents")
@@ -177,7 +179,7 @@ def _case_document(reference: str, kind: str, as_pdf: bool):
     when the case does not hold what the document states yet."""
     with db.transaction():
         case = cases.open_case(current_user, reference)
-        language = _chosen_language(case)
+        language = _requested_language(services.document_language(case.person))
         document = _compose_or_back(case, kind, language)
         if document is not None:
             services.generated(case, current_user, document, as_pdf=as_pdf)
@@ -211,9 +213,7 @@ def document_pdf(reference: str, kind: str):
 
 
 def _leaflet(as_pdf: bool):
-    language = request.args.get("lang", "") or "en"
-    if language not in langs.DOCUMENT_LANGUAGES:
-        abort(404)
+    language = _requested_language(langs.SOURCE_LANGUAGE)
     return _page_or_pdf(services.compose_leaflet(language, current_user), None, as_pdf,
                         f"rights-{language}.pdf")
 
@@ -259,9 +259,7 @@ def new_consent(reference: str):
 def interview_questions():
     """The 1a form's questions in the interview language next to Danish, for the
     interpreter. Holds no case data, so NGO interviewers may open it too."""
-    language = request.args.get("lang", "") or "en"
-    if language not in langs.DOCUMENT_LANGUAGES:
-        abort(404)
+    language = _requested_language(langs.SOURCE_LANGUAGE)
     return render_template("documents/interview_questions.html", language=language,
                            direction=langs.direction(language),
                            header=services.interview_header(language),
