@@ -3,6 +3,7 @@ file and the element."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -77,3 +78,41 @@ def test_app_refuses_to_start_with_a_broken_file(tmp_path, settings):
     settings = type(settings)(**{**settings.__dict__, "workflows_dir": str(tmp_path / "wf")})
     with pytest.raises(engine.ProcessDefinitionError, match="bad.bpmn"):
         create_app(settings, instance_path=str(tmp_path / "instance"))
+
+
+def _spiff_reference(workflow) -> str:
+    """SpiffWorkflow's own serialization with the specs removed (what ``dump`` used to do)."""
+    import json
+
+    serializer = engine._SERIALIZER
+    dct = serializer.to_dict(workflow)
+    dct.pop("spec")
+    dct.pop("subprocess_specs")
+    dct[serializer.VERSION_KEY] = serializer.VERSION
+    return json.dumps(dct, cls=engine._ENCODER, separators=(",", ":"))
+
+
+@pytest.mark.parametrize(("process_key", "data"), [
+    ("identification", {"is_detained": True,
+                        "is_child": False, "interview_organisation_id": None,
+                        "deadline_at": "2026-11-26T10:00:00+00:00"}),
+    ("identification", {"is_detained": False, "is_child": True,
+                        "interview_organisation_id": 2}),
+    ("support", {"period_kind": "reflection"}),
+    ("support_activity", {}),
+    ("prepared_return", {}),
+])
+def test_dump_writes_what_spiffworkflow_writes_without_the_specs(app, process_key, data):
+    """``dump`` skips converting the spec (it was thrown away); the stored text must stay
+    exactly SpiffWorkflow's, and load it back to the same state."""
+    definition = engine.load_directory()[process_key]
+    workflow = engine.new_workflow(definition, {"case_id": 1, **data})
+    stages = [engine.dump(workflow)]
+    assert stages[0] == _spiff_reference(workflow)
+    engine.run_engine(workflow)
+    stages.append(engine.dump(workflow))
+    assert stages[1] == _spiff_reference(workflow)
+    assert stages[0] != stages[1] or not workflow.get_tasks()
+    again = engine.load(stages[1], definition)
+    assert engine.dump(again) == stages[1]
+    assert "spec" not in json.loads(stages[1]) and "subprocess_specs" not in json.loads(stages[1])
