@@ -150,14 +150,24 @@ def test_a_completed_task_cannot_be_completed_again_with_a_new_form(started, cli
     assert _completions(started["case"]) == 1
 
 
-def test_a_crash_inside_a_completion_leaves_everything_as_it_was(started, monkeypatch):
+@pytest.mark.parametrize("where", ["after the instance is saved", "after every row is written"])
+def test_a_crash_inside_a_completion_leaves_everything_as_it_was(started, monkeypatch, where):
     before = db.session.get(WorkflowInstance, started["instance_id"])
     serialized, version = before.serialized, before.version
 
-    def crash(*args, **kwargs):
-        raise RuntimeError("disk full")
+    if where == "after the instance is saved":
+        def crash(*args, **kwargs):
+            raise RuntimeError("disk full")
 
-    monkeypatch.setattr(workflow, "_after_step", crash)
+        monkeypatch.setattr(workflow._Projection, "step", crash)
+    else:
+        write = workflow._Projection.write
+
+        def crash(self):
+            write(self)  # the task closed, events and audit written (one statement on PG)
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(workflow._Projection, "write", crash)
     task = db.session.get(WorkflowTask, started["task"].id)
     with pytest.raises(RuntimeError, match="disk full"):
         with db.transaction():

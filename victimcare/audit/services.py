@@ -12,7 +12,7 @@ from victimcare.audit.models import AuditEvent
 from victimcare.extensions import db
 from victimcare.i18n import _l
 
-_INSERT = sa.insert(AuditEvent.__table__)
+INSERT = sa.insert(AuditEvent.__table__)
 
 
 def record(
@@ -26,7 +26,22 @@ def record(
 ) -> None:
     """Write an audit row in the current transaction; it commits (or not) with the change.
     A Core insert on the session's connection: no unit-of-work flush for an append-only row."""
-    values = dict(
+    db.session.connection().execute(INSERT, row(actor, action, subject_type, subject_id,
+                                                case_id=case_id, details=details))
+
+
+def row(
+    actor: Any,
+    action: str,
+    subject_type: str,
+    subject_id: object,
+    *,
+    case_id: int | None = None,
+    details: dict | None = None,
+) -> dict:
+    """The values of one audit row, for ``record`` or for a caller that writes it together
+    with its other rows (a task completion: ``victimcare.workflow.services``)."""
+    return dict(
         occurred_at=clock.now(),
         actor_id=getattr(actor, "id", None),
         actor_organisation_id=getattr(actor, "organisation_id", None),
@@ -37,7 +52,6 @@ def record(
         ip_address=request.remote_addr if has_request_context() else None,
         details=details or None,
     )
-    db.session.connection().execute(_INSERT, values)
 
 
 def events_for_case(case_id: int, limit: int = 500) -> list[AuditEvent]:

@@ -1,0 +1,127 @@
+"""What one step writes besides the instance: the task closed with its data, the NGO's hold on
+the case ended, drafts gone, alerts resolved or raised, case events and the audit row. On
+PostgreSQL these are one statement (``_WRITE_ALL_POSTGRESQL``), on SQLite one statement each;
+these tests hold both to the same rows."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import make_case, make_org, make_user, open_task, run_support_activity
+from victimcare.accounts.models import OrganisationKind, Role
+from victimcare.audit.models import AuditEvent
+from victimcare.cases.models import CaseAssignment
+from victimcare.extensions import db
+from victimcare.workflow import services as workflow
+from victimcare.workflow.models import (
+    Alert,
+    CaseEvent,
+    InstanceStatus,
+    TaskDraft,
+    TaskState,
+    WorkflowInstance,
+    WorkflowTask,
+)
+
+REPORT = {"outcome": "done", "notes": "Went to the dentist together."}
+
+
+@pytest.fixture
+def at_ngo_task(app):
+    reden = make_org("Reden International", OrganisationKind.NGO)
+    coordinator = make_user(Role.CMM_COORDINATOR)
+    worker = make_user(Role.NGO_WORKER, org=reden)
+    case = make_case()
+    instance = run_support_activity(case, coordinator, reden)
+    task = open_task(case, "Task_carry_out")
+    return {"case": case, "instance_id": instance.id, "worker": worker, "reden": reden,
+            "task": task}
+
+
+def _rows(model, **where):
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(model).filter_by(**where).order_by(model.id)))
+
+
+def test_completing_the_ngo_task_writes_every_row_of_the_step(at_ngo_task):
+    case, task, worker = at_ngo_task["case"], at_ngo_task["task"], at_ngo_task["worker"]
+    instance_id = at_ngo_task["instance_id"]
+    assert [a.is_active for a in _rows(CaseAssignment, task_id=task.id)] == [True]
+    workflow.save_draft(task, worker, {"notes": "half typed"})
+    db.session.add(Alert(case_id=case.id, instance_id=instance_id, kind="activity_overdue",
+                         lane="CMM"))  # as if its deadline had passed
+    db.session.commit()
+    token = uuid.uuid4().hex
+
+    with db.transaction():
+        assert workflow.complete_task(task, worker, dict(REPORT), token) is True
+
+    closed = _rows(WorkflowTask, id=task.id)[0]
+    assert (closed.state, closed.completed_by_id, closed.completion_token) == (
+        TaskState.COMPLETED, worker.id, token)
+    assert closed.completed_at is not None and closed.completed_at.tzinfo is not None
+    assert closed.data["notes"] == REPORT["notes"]
+    assignment = _rows(CaseAssignment, task_id=task.id)[0]
+    assert assignment.is_active is False and assignment.ended_at is not None
+    assert _rows(TaskDraft, task_id=task.id) == []
+    instance = _rows(WorkflowInstance, id=instance_id)[0]
+    assert instance.status == InstanceStatus.COMPLETED
+    alert = _rows(Alert, instance_id=instance_id)[0]
+    assert alert.resolved_at is not None and alert.resolved_by_id == worker.id
+    events = [(e.kind, e.name, e.task_id, e.actor_id) for e in _rows(CaseEvent, case_id=case.id)]
+    assert events[-2:] == [("task_completed", "Task_carry_out", task.id, worker.id),
+                           ("process_completed", "support_activity", None, worker.id)]
+    audit = [a for a in _rows(AuditEvent, case_id=case.id) if a.action == "task.completed"]
+    assert (audit[-1].subject_type, audit[-1].subject_id, audit[-1].actor_id,
+            audit[-1].actor_organisation_id, audit[-1].details) == (
+        "workflow_task", str(task.id), worker.id, at_ngo_task["reden"].id,
+        {"task": "Task_carry_out"})
+
+
+def test_closing_a_task_that_is_no_longer_open_refuses_the_whole_write(at_ngo_task):
+    task = at_ngo_task["task"]
+    db.session.execute(sa.update(WorkflowTask).where(WorkflowTask.id == task.id)
+                       .values(state=TaskState.CANCELLED))
+    events_before = len(_rows(CaseEvent, case_id=at_ngo_task["case"].id))
+    projection = workflow._Projection([workflow._event(
+        task.case_id, None, "task_completed", "support_activity", task.task_name, task.id)])
+    projection.close_task(task.id, task.organisation_id, {
+        "state": TaskState.COMPLETED, "completed_at": projection.now, "completed_by_id": None,
+        "completion_token": uuid.uuid4().hex, "data": {}})
+    with pytest.raises(workflow.TaskConflictError):
+        projection.write()
+    db.session.rollback()
+    assert len(_rows(CaseEvent, case_id=at_ngo_task["case"].id)) == events_before
+    assert _rows(WorkflowTask, id=task.id)[0].state == TaskState.READY
+
+
+def test_a_new_alert_supersedes_the_open_ones_and_stays_open(at_ngo_task):
+    instance = db.session.get(WorkflowInstance, at_ngo_task["instance_id"])
+    with db.transaction():
+        workflow.raise_alert(instance, "activity_due_soon")
+    with db.transaction():
+        workflow.raise_alert(instance, "activity_overdue")
+    alerts = [(a.kind, a.resolved_at is None, a.resolved_by_id)
+              for a in _rows(Alert, instance_id=instance.id)]
+    assert alerts == [("activity_due_soon", False, None), ("activity_overdue", True, None)]
+    raised = _rows(CaseEvent, case_id=at_ngo_task["case"].id, kind="alert")
+    assert [e.name for e in raised] == ["activity_due_soon", "activity_overdue"]
+
+
+def test_a_projection_with_nothing_to_write_sends_nothing(app):
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        with db.transaction():
+            workflow._Projection().write()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert statements == []
