@@ -15,19 +15,13 @@ from victimcare.i18n import _l
 INSERT = sa.insert(AuditEvent.__table__)
 
 
-def record(
-    actor: Any,
-    action: str,
-    subject_type: str,
-    subject_id: object,
-    *,
-    case_id: int | None = None,
-    details: dict | None = None,
-) -> None:
+def record(actor: Any, action: str, subject_type: str, subject_id: object,
+           **where: Any) -> None:
     """Write an audit row in the current transaction; it commits (or not) with the change.
-    A Core insert on the session's connection: no unit-of-work flush for an append-only row."""
+    A Core insert on the session's connection: no unit-of-work flush for an append-only row.
+    ``where``: ``case_id`` and ``details``, as for ``row``."""
     db.session.connection().execute(INSERT, row(actor, action, subject_type, subject_id,
-                                                case_id=case_id, details=details))
+                                                **where))
 
 
 def row(

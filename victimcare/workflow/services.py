@@ -305,9 +305,10 @@ def cancel_instance(instance: WorkflowInstance, actor: User | None, reason: str)
 
 
 class _Projection:
-    """The plain-row writes of one or more engine steps in a transaction. Open tasks change
-    at once; case events and alerts are collected and written in a few statements at the end
-    (``write``), so a sweep of many instances costs a few statements, not a few each."""
+    """The plain-row writes of one or more engine steps in a transaction. New and cancelled
+    tasks change at once; the completed task's close, case events, alerts and audit rows are
+    collected and written at the end (``write``): one statement on PostgreSQL, one per kind
+    of row on SQLite, so a sweep of many instances costs a few statements, not a few each."""
 
     def __init__(self, events=()):
         self.events: list[dict] = list(events)
