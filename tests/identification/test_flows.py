@@ -277,6 +277,10 @@ def test_an_ngo_interviews_in_its_own_lane_as_its_own_organisation(people):
     assert interview.interviewer_id == people["users"]["ngo"].id
     assert ngo.get(f"/cases/{case.reference}").status_code == 404
     assert ngo.get(f"/cases/{case.reference}/interviews/{interview.id}").status_code == 404
+    # The case history shows who interviewed: the task's completed form keeps the organisation.
+    db.session.expire_all()
+    done = db.session.get(type(task), task.id)
+    assert done.data["organisation_id"] == people["amiami"].id
     history = people["clients"]["contact"].get(f"/cases/{case.reference}")
     assert "AmiAmi" in history.get_data(as_text=True)
 

@@ -65,7 +65,8 @@ def test_completing_the_ngo_task_writes_every_row_of_the_step(at_ngo_task):
     assert closed.completed_at is not None and closed.completed_at.tzinfo is not None
     assert closed.data["notes"] == REPORT["notes"]
     assignment = _rows(CaseAssignment, task_id=task.id)[0]
-    assert assignment.is_active is False and assignment.ended_at is not None
+    # the NGO's hold on the case ends when the task was done, not a moment later
+    assert assignment.is_active is False and assignment.ended_at == closed.completed_at
     assert _rows(TaskDraft, task_id=task.id) == []
     instance = _rows(WorkflowInstance, id=instance_id)[0]
     assert instance.status == InstanceStatus.COMPLETED
@@ -82,20 +83,49 @@ def test_completing_the_ngo_task_writes_every_row_of_the_step(at_ngo_task):
 
 
 def test_closing_a_task_that_is_no_longer_open_refuses_the_whole_write(at_ngo_task):
-    task = at_ngo_task["task"]
-    db.session.execute(sa.update(WorkflowTask).where(WorkflowTask.id == task.id)
-                       .values(state=TaskState.CANCELLED))
-    events_before = len(_rows(CaseEvent, case_id=at_ngo_task["case"].id))
-    projection = workflow._Projection([workflow._event(
-        task.case_id, None, "task_completed", "support_activity", task.task_name, task.id)])
-    projection.close_task(task.id, task.organisation_id, {
-        "state": TaskState.COMPLETED, "completed_at": projection.now, "completed_by_id": None,
-        "completion_token": uuid.uuid4().hex, "data": {}})
-    with pytest.raises(workflow.TaskConflictError):
+    task, case = at_ngo_task["task"], at_ngo_task["case"]
+    with db.transaction():  # someone else closed it, and has committed
+        db.session.execute(sa.update(WorkflowTask).where(WorkflowTask.id == task.id)
+                           .values(state=TaskState.CANCELLED))
+    events_before = len(_rows(CaseEvent, case_id=case.id))
+    audit_before = len(_rows(AuditEvent, case_id=case.id))
+    with pytest.raises(workflow.TaskConflictError), db.transaction():
+        projection = workflow._Projection([workflow._event(
+            task.case_id, None, "task_completed", "support_activity", task.task_name, task.id)])
+        projection.close_task(task.id, task.organisation_id, {
+            "state": TaskState.COMPLETED, "completed_at": projection.now,
+            "completed_by_id": None, "completion_token": uuid.uuid4().hex, "data": {}})
+        projection.audit.append(workflow.audit.row(None, "task.completed", "workflow_task",
+                                                   task.id, case_id=case.id))
         projection.write()
-    db.session.rollback()
-    assert len(_rows(CaseEvent, case_id=at_ngo_task["case"].id)) == events_before
-    assert _rows(WorkflowTask, id=task.id)[0].state == TaskState.READY
+    closed = _rows(WorkflowTask, id=task.id)[0]
+    assert (closed.state, closed.completion_token) == (TaskState.CANCELLED, None)
+    assert len(_rows(CaseEvent, case_id=case.id)) == events_before
+    assert len(_rows(AuditEvent, case_id=case.id)) == audit_before
+    # the hold was not ended by the refused write
+    assert [a.is_active for a in _rows(CaseAssignment, task_id=task.id)] == [True]
+
+
+def test_the_step_writes_json_and_times_as_the_column_types_do(at_ngo_task):
+    """One path per database, the same values: an audit row without details stores JSON
+    null as ``audit.record`` does, and a naive time is refused on both."""
+    case = at_ngo_task["case"]
+    with db.transaction():
+        workflow.audit.record(None, "probe.recorded", "case", case.id, case_id=case.id)
+        projection = workflow._Projection()
+        projection.audit.append(workflow.audit.row(None, "probe.written", "case", case.id,
+                                                   case_id=case.id))
+        projection.write()
+    stored = db.session.execute(sa.text(
+        "SELECT action, details IS NULL, CAST(details AS TEXT) FROM audit_events "
+        "WHERE action LIKE 'probe.%' ORDER BY action")).all()
+    assert [tuple(row[1:]) for row in stored] == [tuple(stored[0][1:])] * 2
+
+    naive = workflow._Projection()
+    naive.events.append({**workflow._event(case.id, None, "alert", "support_activity", "x"),
+                         "occurred_at": naive.now.replace(tzinfo=None)})
+    with pytest.raises((ValueError, sa.exc.StatementError)), db.transaction():
+        naive.write()
 
 
 def test_a_new_alert_supersedes_the_open_ones_and_stays_open(at_ngo_task):

@@ -24,6 +24,7 @@ from victimcare.accounts import policy
 from victimcare.accounts.models import OrganisationKind, Role, User
 from victimcare.audit import services as audit
 from victimcare.cases.models import AssignmentKind, Case, CaseAssignment
+from victimcare.db import UTCDateTime
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
 from victimcare.i18n import _
@@ -310,7 +311,7 @@ class _Projection:
     collected and written at the end (``write``): one statement on PostgreSQL, one per kind
     of row on SQLite, so a sweep of many instances costs a few statements, not a few each."""
 
-    def __init__(self, events=()):
+    def __init__(self, events=(), now=None):
         self.events: list[dict] = list(events)
         self.alerts: list[dict] = []
         #: Tasks done in this step: closed (only if still open) with the step's other rows.
@@ -318,7 +319,9 @@ class _Projection:
         self.audit: list[dict] = []
         #: instance id -> who resolves its open alerts (None: a newer alert supersedes them)
         self.resolved: dict[int, int | None] = {}
-        self.now = clock.now()
+        #: When the step happened: its rows' times (a completion's, so the task's close and
+        #: the end of the NGO's hold on the case are one moment).
+        self.now = clock.now() if now is None else now
 
     def step(self, instance, workflow, definition, calls, actor, rows: dict) -> None:
         """Project one step; ``rows`` are the instance's open task rows before it."""
@@ -466,13 +469,17 @@ SELECT count(*) FROM closed
 """)
 
 
-def _json_or_none(value) -> str | None:
-    return None if value is None else json.dumps(value)
+def _json(value) -> str:
+    """As SQLAlchemy's JSON type binds a value: None is JSON ``null``, not SQL NULL."""
+    return json.dumps(value)
 
 
 def _column(rows: list[dict], key: str, convert=None) -> list:
     return [row.get(key) if convert is None or row.get(key) is None else convert(row[key])
             for row in rows]
+
+
+_UTC_TIME = UTCDateTime()
 
 
 def _write_in_one_statement(connection, projection: _Projection) -> int:
@@ -483,13 +490,17 @@ def _write_in_one_statement(connection, projection: _Projection) -> int:
         return 0
     closes, alerts, events, rows = (projection.closes, projection.alerts, projection.events,
                                     projection.audit)
+
+    def _time(value):  # as the UTCDateTime columns bind it: a naive time is refused
+        return _UTC_TIME.process_bind_param(value, connection.dialect)
+
     return connection.execute(_WRITE_ALL_POSTGRESQL, {
-        "now": projection.now,
+        "now": _time(projection.now),
         "close_id": _column(closes, "task_id"), "close_state": _column(closes, "state", str),
-        "close_at": _column(closes, "completed_at"),
+        "close_at": _column(closes, "completed_at", _time),
         "close_by": _column(closes, "completed_by_id"),
         "close_token": _column(closes, "completion_token"),
-        "close_data": [_json_or_none(close.get("data")) for close in closes],
+        "close_data": [_json(close.get("data")) for close in closes],
         "end_for": [close["task_id"] for close in closes
                     if close["organisation_id"] is not None],
         "resolve_instance": list(projection.resolved),
@@ -497,20 +508,20 @@ def _write_in_one_statement(connection, projection: _Projection) -> int:
         "alert_case": _column(alerts, "case_id"), "alert_instance": _column(alerts, "instance_id"),
         "alert_kind": _column(alerts, "kind"), "alert_lane": _column(alerts, "lane"),
         "alert_organisation": _column(alerts, "organisation_id"),
-        "alert_raised": _column(alerts, "raised_at"),
-        "alert_resolved": _column(alerts, "resolved_at"),
+        "alert_raised": _column(alerts, "raised_at", _time),
+        "alert_resolved": _column(alerts, "resolved_at", _time),
         "alert_resolved_by": _column(alerts, "resolved_by_id"),
-        "event_case": _column(events, "case_id"), "event_at": _column(events, "occurred_at"),
+        "event_case": _column(events, "case_id"), "event_at": _column(events, "occurred_at", _time),
         "event_actor": _column(events, "actor_id"), "event_kind": _column(events, "kind"),
         "event_process": _column(events, "process_key"),
         "event_task": _column(events, "task_id"), "event_name": _column(events, "name"),
-        "audit_at": _column(rows, "occurred_at"), "audit_actor": _column(rows, "actor_id"),
+        "audit_at": _column(rows, "occurred_at", _time), "audit_actor": _column(rows, "actor_id"),
         "audit_organisation": _column(rows, "actor_organisation_id"),
         "audit_action": _column(rows, "action"),
         "audit_subject_type": _column(rows, "subject_type"),
         "audit_subject_id": _column(rows, "subject_id"), "audit_case": _column(rows, "case_id"),
         "audit_ip": _column(rows, "ip_address"),
-        "audit_details": [_json_or_none(row.get("details")) for row in rows],
+        "audit_details": [_json(row.get("details")) for row in rows],
     }).scalar_one()
 
 
@@ -695,15 +706,18 @@ def complete_task(task: WorkflowTask, actor: User, data: dict, token: str) -> bo
     else:
         raise TaskConflictError()
     now = clock.now()
+    if task_form.handler is not None:
+        # It writes the case's facts and may add to ``data`` what the history shows (the
+        # 1a's organisation). It must not stop this instance: the task's close below would
+        # then find the task closed and refuse the whole completion.
+        task_form.handler(db.session.get(Case, task.case_id), actor, data, task)
     closed = {"state": TaskState.COMPLETED, "completed_at": now, "completed_by_id": actor.id,
               "completion_token": token, "data": task_form.for_history(data)}
     for name, value in closed.items():  # the loaded task now matches its row (once written)
         set_committed_value(task, name, value)
-    if task_form.handler is not None:
-        task_form.handler(db.session.get(Case, task.case_id), actor, data, task)
     open_rows.pop(task.spiff_task_id)
     projection = _Projection([_event(task.case_id, actor, "task_completed",
-                                     instance.process_key, task.task_name, task.id)])
+                                     instance.process_key, task.task_name, task.id)], now=now)
     projection.step(instance, workflow, definition, calls, actor, open_rows)
     # The task's row is closed with the step's other rows, in one statement on PostgreSQL;
     # if it was not open any more, the whole transaction is refused (TaskConflictError).
