@@ -13,6 +13,7 @@ from victimcare.accounts.models import Organisation, OrganisationKind, User
 from victimcare.audit import services as audit
 from victimcare.cases import services as cases
 from victimcare.cases.models import AssignmentKind, Case
+from victimcare.clock import today  # local (Copenhagen) dates: periods, stays, returns
 from victimcare.db import bump_version
 from victimcare.errors import ConcurrentEditError, RuleViolation
 from victimcare.extensions import db
@@ -36,11 +37,6 @@ BACKDATING_DAYS = 366
 LEFT_ALERT = "left_without_notice"
 #: Organisation kinds whose workers see a case while one of their facilities houses the person.
 OPERATOR_KINDS = (OrganisationKind.NGO, OrganisationKind.SHELTER_OPERATOR)
-
-def today() -> date:
-    """Placements run on local (Copenhagen) dates."""
-    return clock.today()
-
 
 # --- the register ------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from victimcare import clock
 from victimcare.accounts.models import User
 from victimcare.audit import services as audit
 from victimcare.cases.models import Case, CaseStatus
+from victimcare.clock import today  # local (Copenhagen) dates: periods, stays, returns
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
 from victimcare.i18n import _, format_day
@@ -29,10 +30,6 @@ def _workflow():
     from victimcare.workflow import services as workflow
 
     return workflow
-
-
-def today() -> date:
-    return clock.today()
 
 
 def start_support(case: Case, actor: User, kind: rules.StartKind | None = None) -> None:
