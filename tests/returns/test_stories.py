@@ -416,3 +416,18 @@ def test_the_immigration_service_sees_the_return_but_not_the_budget(people, rate
     assert 'data-testid="safety"' not in html and "Offer a prepared return" not in html
     assert 'data-testid="safety"' in contact.get(f"/cases/{case.reference}").get_data(
         as_text=True)
+    # Nor in the history: the assessment's entry is there (who, when), its ratings are not.
+    def history(client) -> str:
+        page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+        return page[page.index('id="history"'):]
+
+    # Open tasks of other lanes are listed for the officer, but not as links that 404.
+    import re
+
+    assert "Prepared return:" in html[html.index('id="tasks"'):html.index('id="history"')]
+    for link in re.findall(r'href="(/tasks/\d+)"', html):
+        assert officer.get(link).status_code == 200, link
+    assert "Prepared return: safety assessment" in history(officer)
+    assert "<dt>High risk</dt>" in history(contact)
+    assert "<dt>High risk</dt>" not in history(officer) and "<dd>High</dd>" not in history(
+        officer)

@@ -36,6 +36,17 @@ def started(app):
             "task": open_task(case, "Task_propose")}
 
 
+def _rows_of_case(case) -> dict[str, int]:
+    """How many rows of each kind a completion writes the case has."""
+    from victimcare.audit.models import AuditEvent
+    from victimcare.cases.models import CaseAssignment
+
+    db.session.expire_all()
+    return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model)
+                                              .where(model.case_id == case.id))
+            for model in (WorkflowTask, CaseAssignment, CaseEvent, AuditEvent)}
+
+
 def _completions(case) -> int:
     db.session.expire_all()
     return db.session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(
@@ -154,6 +165,7 @@ def test_a_completed_task_cannot_be_completed_again_with_a_new_form(started, cli
 def test_a_crash_inside_a_completion_leaves_everything_as_it_was(started, monkeypatch, where):
     before = db.session.get(WorkflowInstance, started["instance_id"])
     serialized, version = before.serialized, before.version
+    rows_before = _rows_of_case(started["case"])
 
     if where == "after the instance is saved":
         def crash(*args, **kwargs):
@@ -180,6 +192,8 @@ def test_a_crash_inside_a_completion_leaves_everything_as_it_was(started, monkey
     assert (after.serialized, after.version) == (serialized, version)
     assert db.session.get(WorkflowTask, started["task"].id).state == TaskState.READY
     assert _completions(started["case"]) == 0
+    # nor the next task, the events or the audit rows
+    assert _rows_of_case(started["case"]) == rows_before
     monkeypatch.undo()
     # And the task can still be completed afterwards.
     task = db.session.get(WorkflowTask, started["task"].id)
@@ -189,6 +203,9 @@ def test_a_crash_inside_a_completion_leaves_everything_as_it_was(started, monkey
             "organisation_id": started["form"]["organisation_id"],
             "due_at": "2026-03-20T22:59:00+00:00"}, uuid.uuid4().hex)
     assert _completions(started["case"]) == 1
+    after = _rows_of_case(started["case"])  # so the comparison above could have failed
+    assert after["WorkflowTask"] > rows_before["WorkflowTask"]
+    assert after["AuditEvent"] > rows_before["AuditEvent"]
 
 
 def test_the_instance_read_with_a_posted_task_serves_only_its_own_transaction(started):

@@ -112,7 +112,7 @@ def test_dump_writes_what_spiffworkflow_writes_without_the_specs(app, process_ke
     engine.run_engine(workflow)
     stages.append(engine.dump(workflow))
     assert stages[1] == _spiff_reference(workflow)
-    assert stages[0] != stages[1] or not workflow.get_tasks()
+    assert stages[0] != stages[1]  # the engine ran: the comparison covers a second state
     again = engine.load(stages[1], definition)
     assert engine.dump(again) == stages[1]
     assert "spec" not in json.loads(stages[1]) and "subprocess_specs" not in json.loads(stages[1])

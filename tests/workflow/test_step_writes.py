@@ -1,16 +1,19 @@
 """What one step writes besides the instance: the task closed with its data, the NGO's hold on
 the case ended, drafts gone, alerts resolved or raised, case events and the audit row. On
-PostgreSQL these are one statement (``_WRITE_ALL_POSTGRESQL``), on SQLite one statement each;
-these tests hold both to the same rows."""
+PostgreSQL these are one statement (``_WRITE_ALL_POSTGRESQL``), on SQLite one statement each.
+The same tests run on both databases, and on PostgreSQL one test runs both paths on the same
+collected rows and compares every column they wrote."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_case, make_org, make_user, open_task, run_support_activity
+from victimcare import clock
 from victimcare.accounts.models import OrganisationKind, Role
 from victimcare.audit.models import AuditEvent
 from victimcare.cases.models import CaseAssignment
@@ -82,7 +85,9 @@ def test_completing_the_ngo_task_writes_every_row_of_the_step(at_ngo_task):
         {"task": "Task_carry_out"})
 
 
-def test_closing_a_task_that_is_no_longer_open_refuses_the_whole_write(at_ngo_task):
+def test_closing_a_task_that_is_no_longer_open_refuses_the_whole_transaction(at_ngo_task):
+    """``write`` raises once everything is written (both paths write every row first); the
+    caller's transaction, rolled back by the error, takes all of it back."""
     task, case = at_ngo_task["task"], at_ngo_task["case"]
     with db.transaction():  # someone else closed it, and has committed
         db.session.execute(sa.update(WorkflowTask).where(WorkflowTask.id == task.id)
@@ -155,3 +160,76 @@ def test_a_projection_with_nothing_to_write_sends_nothing(app):
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
     assert statements == []
+
+
+def test_rows_of_another_shape_are_refused_on_both_databases(at_ngo_task):
+    """PostgreSQL's statement names its columns, SQLite's inserts what the row has: a row with
+    a key more or less would be written differently, so it is refused before either."""
+    task = at_ngo_task["task"]
+    projection = workflow._Projection()
+    with pytest.raises(ValueError):
+        projection.close_task(task.id, task.organisation_id, {
+            "state": TaskState.COMPLETED, "completed_at": projection.now,
+            "completed_by_id": None, "completion_token": "t", "data": {},
+            "assigned_user_id": None})
+    with pytest.raises(ValueError):
+        projection.close_task(task.id, task.organisation_id, {"state": TaskState.COMPLETED})
+    event = workflow._event(task.case_id, None, "alert", "support_activity", "x")
+    for row in ({**event, "extra": 1}, {k: v for k, v in event.items() if k != "task_id"}):
+        projection = workflow._Projection([row])
+        with pytest.raises(ValueError), db.transaction():
+            projection.write()
+
+
+_TABLES = (WorkflowTask, CaseAssignment, TaskDraft, Alert, CaseEvent, AuditEvent)
+
+
+def _every_column():
+    connection = db.session.connection()
+    written = {}
+    for model in _TABLES:
+        table = model.__table__
+        columns = [sa.cast(c, sa.Text).label(c.name) if isinstance(c.type, sa.JSON) else c
+                   for c in table.c if c.name != "id"]
+        written[table.name] = sorted(repr(tuple(row))
+                                     for row in connection.execute(sa.select(*columns)))
+    return written
+
+
+def test_postgresql_writes_in_one_statement_what_sqlite_writes_in_several(at_ngo_task):
+    """Both write paths on the same collected rows (PostgreSQL only: the one statement is
+    its own): every column of every table, JSON as stored text, times to the microsecond."""
+    case, task, worker = at_ngo_task["case"], at_ngo_task["task"], at_ngo_task["worker"]
+    if db.session.connection().dialect.name != "postgresql":
+        pytest.skip("the one-statement path is PostgreSQL's")
+    workflow.save_draft(task, worker, {"notes": "half typed"})
+    db.session.add(Alert(case_id=case.id, instance_id=at_ngo_task["instance_id"],
+                         kind="activity_overdue", lane="CMM"))
+    db.session.commit()
+    instance = db.session.get(WorkflowInstance, at_ngo_task["instance_id"])
+    projection = workflow._Projection(
+        [workflow._event(case.id, worker, "task_completed", "support_activity",
+                         task.task_name, task.id)],
+        now=clock.now().astimezone(timezone(timedelta(hours=1))))  # not UTC: stored as UTC
+    projection.raise_alert(instance, "first", "CMM")
+    projection.raise_alert(instance, "second", "NGO")  # supersedes the first
+    projection._resolve_alerts(instance.id, worker.id)
+    projection.raise_alert(instance, "third", "CMM")
+    projection.close_task(task.id, task.organisation_id, {
+        "state": TaskState.COMPLETED, "completed_at": projection.now,
+        "completed_by_id": worker.id, "completion_token": uuid.uuid4().hex,
+        "data": {"notes": 'Grüße ☃ "q" \\ \u0000', "none": None, "list": [1, 2.5, True]}})
+    projection.audit.append(workflow.audit.row(worker, "task.completed", "workflow_task",
+                                               task.id, case_id=case.id))
+    projection.audit.append(workflow.audit.row(None, "probe", "case", case.id,
+                                               details={"k": ["ü", None]}))
+    results = []
+    for write in (lambda c: workflow._write_in_one_statement(c, projection),
+                  projection._write_statement_by_statement):
+        savepoint = db.session.begin_nested()
+        results.append((write(db.session.connection()), _every_column()))
+        savepoint.rollback()
+    db.session.rollback()
+    (one_closed, one_rows), (many_closed, many_rows) = results
+    assert one_closed == many_closed == 1
+    assert one_rows == many_rows

@@ -45,6 +45,8 @@ def show_case(reference: str):
         labels=identification_labels,
         can_view_audit=policy.can_view_case_audit(current_user, case),
         timeline=workflow.case_timeline(case.id), describe_data=describe_data,
+        sees_form=lambda task: workflow.may_see_completed_form(current_user, task),
+        may_open=lambda task: workflow.may_work_on(current_user, task),
         open_tasks=workflow.open_tasks_of_case(case.id),
         diagrams=[(i, workflow.diagram_for(i)) for i in instances if i.status == "running"],
         startable=[key for key, roles in STARTABLE.items() if current_user.role in roles],

@@ -28,6 +28,7 @@ from victimcare.housing.forms import parse_dkk
 from victimcare.i18n import _, _l
 from victimcare.returns import labels, rules, services
 from victimcare.returns.rules import BudgetCategory
+from victimcare.workflow import services as workflow
 from victimcare.workflow.forms import TaskForm, register
 from victimcare.workflow.labels import FIELD_LABELS, VALUE_LABELS
 
@@ -339,6 +340,9 @@ def _outcome_data(form) -> dict:
 
 
 CONTEXT = ("first_name",)
+#: The safety assessment, plan, budget and follow-ups are CMM's (need to know): the
+#: Immigration Service sees the return's status, departure and outcome, not these.
+CMM_ONLY = frozenset(workflow.LANE_ROLES["CMM"])
 register("return_offer", TaskForm(
     OfferForm, _offer_data, handler=services.record_offer, context_keys=CONTEXT,
     process_keys=("answer",),
@@ -347,18 +351,22 @@ register("return_offer", TaskForm(
 register("safety_assessment", TaskForm(
     SafetyForm, _safety_data, handler=services.record_safety,
     context_keys=(*CONTEXT, "answer"), process_keys=("high_risk",),
-    history_keys=(*(f"{d}_rating" for d in rules.SAFETY_DIMENSIONS), "high_risk")))
+    history_keys=(*(f"{d}_rating" for d in rules.SAFETY_DIMENSIONS), "high_risk"),
+    history_roles=CMM_ONLY))
 register("risk_sign_off", TaskForm(
     SignOffForm, _sign_off_data, handler=services.sign_off_risk,
     context_keys=(*CONTEXT, "high_risk"), process_keys=("signed_off",),
-    history_keys=("signed_off",)))
+    history_keys=("signed_off",),
+    history_roles=CMM_ONLY))
 register("reintegration_plan", TaskForm(
     PlanForm, _plan_data, handler=services.record_plan, context_keys=CONTEXT,
-    process_keys=("over_maximum",), history_keys=("over_maximum",)))
+    process_keys=("over_maximum",), history_keys=("over_maximum",),
+    history_roles=CMM_ONLY))
 register("budget_exception", TaskForm(
     ExceptionForm, _exception_data, handler=services.decide_exception,
     context_keys=(*CONTEXT, "over_maximum"), process_keys=("exception_approved",),
-    history_keys=("exception_approved", "notes")))
+    history_keys=("exception_approved", "notes"),
+    history_roles=CMM_ONLY))
 register("ministry_decision", TaskForm(
     MinistryForm, _ministry_data, handler=services.record_ministry, context_keys=CONTEXT,
     process_keys=("ministry_decision",),
@@ -372,7 +380,8 @@ register("return_follow_up", TaskForm(
     FollowUpForm, _follow_up_data, handler=services.record_follow_up,
     context_keys=(*CONTEXT, "departed_on", "follow_ups_done", "follow_ups_planned"),
     process_keys=("follow_ups_done", "follow_ups_planned", "follow_up_due_at"),
-    history_keys=("plan_state", "follow_ups_done", "follow_ups_planned", "extend_months")))
+    history_keys=("plan_state", "follow_ups_done", "follow_ups_planned", "extend_months"),
+    history_roles=CMM_ONLY))
 register("return_outcome", TaskForm(
     OutcomeForm, _outcome_data, handler=services.record_outcome, context_keys=CONTEXT,
     process_keys=("outcome",), history_keys=("outcome", "notes")))

@@ -24,6 +24,9 @@ class TaskForm:
     process_keys: tuple[str, ...] | None = None
     #: What of it the case history shows (None: all of it). Confidential text stays out.
     history_keys: tuple[str, ...] | None = None
+    #: Roles that see the completed form in the case history (None: all who see the case).
+    #: Need to know: the prepared return's assessment, plan and budget are CMM's only.
+    history_roles: frozenset | None = None
 
     def for_process(self, data: dict) -> dict:
         return data if self.process_keys is None else {

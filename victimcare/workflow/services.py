@@ -368,7 +368,8 @@ class _Projection:
         self._resolve_alerts(instance.id, None)
         self.alerts.append({
             "case_id": instance.case_id, "instance_id": instance.id, "kind": kind,
-            "lane": lane, "raised_at": self.now, "resolved_at": None, "resolved_by_id": None})
+            "lane": lane, "organisation_id": None, "raised_at": self.now, "resolved_at": None,
+            "resolved_by_id": None})
         self.events.append(_event(instance.case_id, None, "alert", instance.process_key, kind))
         logger.info("alert %s raised on case %s", kind, instance.case_id)
 
@@ -381,11 +382,19 @@ class _Projection:
                 alert.update(resolved_at=self.now, resolved_by_id=resolved_by_id)
 
     def close_task(self, task_id: int, organisation_id: int | None, values: dict) -> None:
-        """Close a task that must still be open (``values``: state, completed_at, ...)."""
+        """Close a task that must still be open (``values``: every one of ``_CLOSE_VALUES``)."""
+        if set(values) != _CLOSE_VALUES:
+            raise ValueError(f"a task is closed with exactly {sorted(_CLOSE_VALUES)}")
         self.closes.append({"task_id": task_id, "organisation_id": organisation_id, **values})
 
     def write(self) -> None:
         """Write what was collected; TaskConflictError if a task to close was not open."""
+        # Both paths must write the same rows: PostgreSQL's statement names its columns, so a
+        # row with another shape is refused here on both, not dropped on one of them.
+        for rows, columns in ((self.alerts, _ALERT_COLUMNS), (self.events, _EVENT_COLUMNS),
+                              (self.audit, _AUDIT_COLUMNS)):
+            if any(set(row) != columns for row in rows):
+                raise ValueError(f"rows to write need exactly {sorted(columns)}")
         connection = _connection()
         if connection.dialect.name == "postgresql":
             written = _write_in_one_statement(connection, self)
@@ -467,6 +476,15 @@ WITH closed AS (
 )
 SELECT count(*) FROM closed
 """)
+
+
+#: What ``_WRITE_ALL_POSTGRESQL`` writes of each kind of row (the SQLite path writes the same).
+_CLOSE_VALUES = {"state", "completed_at", "completed_by_id", "completion_token", "data"}
+_ALERT_COLUMNS = {"case_id", "instance_id", "kind", "lane", "organisation_id", "raised_at",
+                  "resolved_at", "resolved_by_id"}
+_EVENT_COLUMNS = {"case_id", "occurred_at", "actor_id", "kind", "process_key", "task_id", "name"}
+_AUDIT_COLUMNS = {"occurred_at", "actor_id", "actor_organisation_id", "action", "subject_type",
+                  "subject_id", "case_id", "ip_address", "details"}
 
 
 def _json(value) -> str:
@@ -598,6 +616,14 @@ def may_work_on(user: User, task: WorkflowTask, ignore_assignment: bool = False)
     if task.lane in ("CMM", "CMM coordinator"):
         return user.organisation.kind == OrganisationKind.CMM
     return user.organisation.kind == OrganisationKind.IMMIGRATION_SERVICE
+
+
+def may_see_completed_form(user: User, task: WorkflowTask) -> bool:
+    """Whether the case history shows ``user`` what was entered in the done ``task`` (the
+    entry itself, who did what when, is shown to everyone who sees the case)."""
+    task_form = TASK_FORMS.get(task.form_key)
+    roles = task_form.history_roles if task_form is not None else None
+    return roles is None or user.role in roles or task.completed_by_id == user.id
 
 
 def _lanes_of(user: User) -> list[str]:
