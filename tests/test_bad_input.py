@@ -17,7 +17,7 @@ TOO_LONG = "x" * 5000
 CONTROL = "abc\x00\x1b[31mdef\x07"
 NASTY = [TOO_LONG, CONTROL, "", " ", "99999", "-1", "abc", "1e309", "<script>alert(1)</script>",
          "'; DROP TABLE users; --", "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"),
-         "💥" * 300]
+         "💥" * 300, "2147483648", "-99999999999999999999999", "1" * 40]
 
 # endpoint -> (who posts, url factory, a valid form as a base)
 FORMS = {
@@ -123,7 +123,7 @@ def _facility_form() -> dict:
             "operator_name": "Reden International", "town": "Odense", "fixed_places": "3",
             "extra_places": "1", "rooms": "3 single", "admits_gender": "women",
             "age_group": "adults", "residence_requirement": "any", "price": "1339",
-            "price_note": "", "is_active": "y"}
+            "price_note": "", "is_active": "y", "operator_organisation_id": ""}
 
 
 @pytest.fixture

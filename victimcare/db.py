@@ -58,6 +58,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # With WAL, NORMAL never corrupts the database; a power cut may lose the last commits.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite's own lower() changes only A-Z: "ÆRØ" and "ИВАНА" would never match "Ærø" and
+    # "Ивана" (earlier records, duplicate names). Python's is Unicode's, as PostgreSQL's is
+    # under a UTF-8 locale. No index is built on lower(), so none depends on the built-in.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def _sqlite_begin(dbapi_connection) -> None:
@@ -146,6 +154,10 @@ class Database:
             raise
 
 
+#: The largest value of an INTEGER column on PostgreSQL (SQLite's are 64-bit).
+MAX_INTEGER = 2**31 - 1
+
+
 def bump_version(record, expected: int | None, message: str) -> None:
     """Claim the next version of ``record`` if it is still at ``expected``; otherwise someone
     saved it since the form was opened and the edit is refused (``ConcurrentEditError``).
@@ -160,6 +172,8 @@ def bump_version(record, expected: int | None, message: str) -> None:
         expected = int(expected)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise ConcurrentEditError(message) from None
+    if not 0 <= expected < MAX_INTEGER:  # no version it could be (and no 32-bit integer)
+        raise ConcurrentEditError(message)
     result = object_session(record).execute(
         sa.update(model).where(model.id == record.id, model.version == expected)
         .values(version=expected + 1).execution_options(synchronize_session=False))

@@ -36,3 +36,13 @@ def day_within_a_year(form, field) -> None:
     """No more than a year back: an older date is a typo in the year, not a real case."""
     if isinstance(field.data, date) and field.data < clock.today() - timedelta(days=366):
         raise ValidationError(_l("This date is more than a year ago. Check the year."))
+
+
+def plausible_date_of_birth(form, field) -> None:
+    """A date of birth of someone alive: not in the future, not before 1900 (a typo)."""
+    if not isinstance(field.data, date):
+        return
+    if field.data > clock.today():
+        raise ValidationError(_l("This date is in the future. Check the date of birth."))
+    if field.data.year < 1900:
+        raise ValidationError(_l("This date is too far back. Check the year."))

@@ -78,6 +78,15 @@ def test_admin_creates_an_organisation(client):
     assert "HopeNow" in client.get("/admin/organisations").get_data(as_text=True)
 
 
+def test_an_organisation_name_is_taken_whatever_its_letters_and_case(client):
+    _admin(client)
+    assert client.post("/admin/organisations/new", {"name": "Ærø Hjælp", "kind": "ngo"}
+                       ).status_code == 302
+    for name in ("Ærø Hjælp", "ÆRØ HJÆLP"):
+        again = client.post("/admin/organisations/new", {"name": name, "kind": "ngo"})
+        assert again.status_code == 200 and 'id="name-error"' in again.get_data(as_text=True)
+
+
 def test_there_is_no_sign_up(client):
     assert client.get("/signup").status_code == 404
     assert client.get("/register").status_code == 404

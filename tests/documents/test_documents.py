@@ -235,6 +235,8 @@ def test_a_signed_consent_is_recorded_with_its_language(people, planned_case):
     assert 'value="Somchai Dee"' in unconfirmed.get_data(as_text=True)
     future = contact.post(url, {**form, "signed_on": "2026-03-03", "read_aloud": "y"})
     assert 'id="signed_on-error"' in future.get_data(as_text=True)
+    long_ago = contact.post(url, {**form, "signed_on": "0001-01-01", "read_aloud": "y"})
+    assert 'id="signed_on-error"' in long_ago.get_data(as_text=True)
     assert contact.post(url, {**form, "read_aloud": "y"}).status_code == 302
     db.session.expire_all()
     consent = db.session.scalar(sa.select(SignedConsent).where(

@@ -256,6 +256,18 @@ def test_a_coordinator_adds_a_facility_and_a_bad_price_is_explained(people):
     assert facility.price_per_night_ore == 125_050 and facility.fixed_places == 3
 
 
+def test_a_facility_name_is_taken_whatever_its_letters_and_case(people):
+    """SQLite's own lower() leaves Æ, Ø and Å alone; the check must still find the name."""
+    client = people["clients"]["coordinator"]
+    form = {"name": "Ærø Krisecenter", "kind": "specialised_shelter", "fixed_places": "3",
+            "extra_places": "1", "admits_gender": "women", "age_group": "adults",
+            "residence_requirement": "any", "price": "1339", "operator_organisation_id": " "}
+    assert client.post("/housing/facilities/new", form).status_code == 302
+    for name in ("Ærø Krisecenter", "ÆRØ KRISECENTER"):
+        again = client.post("/housing/facilities/new", {**form, "name": name})
+        assert again.status_code == 200 and 'id="name-error"' in again.get_data(as_text=True)
+
+
 def test_money_is_shown_in_the_users_language(people):
     make_facility("Hotel test", price_dkk=1339)
     client = people["clients"]["contact"]

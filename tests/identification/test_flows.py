@@ -253,6 +253,28 @@ def test_likely_earlier_records_are_shown_and_can_be_linked(people):
         Case.person_id == person_id)) == 2
 
 
+def test_earlier_records_are_found_whatever_the_alphabet_and_case(people):
+    """A police record in capitals is the same person as the interview's spelling, in
+    Cyrillic as in Latin letters (SQLite's own lower() changes only A-Z)."""
+    contact = people["clients"]["contact"]
+    first = _register(people, given_name="Ивана", family_name="Петрова", nationality="BG",
+                      date_of_birth="1991-01-01")
+    again = {**REFERRAL, "interview_organisation_id": people["cmm"].id, "given_name": "ИВАНА",
+             "family_name": "ПЕТРОВА", "date_of_birth": "1992-02-02", "nationality": "UA"}
+    page = contact.post("/cases/new", again).get_data(as_text=True)
+    assert "Likely earlier records" in page and first.reference in page
+
+
+def test_an_impossible_date_of_birth_is_refused_at_the_field(people):
+    contact = people["clients"]["contact"]
+    for day in ("0001-01-01", "1899-12-31", "2099-01-01"):
+        page = contact.post("/cases/new", {
+            **REFERRAL, "interview_organisation_id": people["cmm"].id, "given_name": "Ana",
+            "date_of_birth": day}).get_data(as_text=True)
+        assert 'id="date_of_birth-error"' in page and f'value="{day}"' in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
+
+
 def test_a_hotline_call_can_lead_to_no_case(people):
     response = people["clients"]["contact"].post("/cases/new", {
         **REFERRAL, "channel": "hotline", "given_name": "Unknown", "no_case": "y",

@@ -33,7 +33,7 @@ from victimcare.documents import labels, pdf, services, texts
 from victimcare.documents import languages as langs
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
-from victimcare.forms import NoControlCharacters
+from victimcare.forms import NoControlCharacters, day_not_in_the_future, day_within_a_year
 from victimcare.i18n import _, _l
 
 documents_bp = Blueprint("documents", __name__, template_folder="templates")
@@ -93,7 +93,8 @@ _AGREED = [SelectChoice("yes", _l("Agreed")), SelectChoice("no", _l("Not agreed"
 class ConsentForm(FlaskForm):
     language = SelectField(_l("Language of the signed document"), validators=[
         InputRequired(_l("Choose a language."))])
-    signed_on = DateField(_l("Signed on"), validators=[InputRequired(_l("Give a date."))])
+    signed_on = DateField(_l("Signed on"), validators=[
+        InputRequired(_l("Give a date.")), day_not_in_the_future, day_within_a_year])
     police_sharing = RadioField(_l("Sharing the 1a form and the assessment with the police"),
                                 choices=_AGREED,
                                 validators=[InputRequired(_l("Choose one."))])

@@ -74,9 +74,10 @@ def parse_dkk(text: str | None) -> int | None:
                 text = ".".join(parts)
     try:
         amount = Decimal(text)
+        exact = amount == amount.quantize(Decimal("0.01"))  # too many digits: InvalidOperation
     except InvalidOperation:
         raise ValueError(text) from None
-    if amount != amount.quantize(Decimal("0.01")):
+    if not exact:
         raise ValueError(text)
     return int(amount * ORE_PER_KRONE)
 
@@ -134,7 +135,8 @@ class FacilityForm(FlaskForm):
             SelectChoice(str(o.id), o.name) for o in operators]
 
     def validate_operator_organisation_id(self, field):
-        if field.data and not str(field.data).isdigit():
+        chosen = str(field.data or "").strip()
+        if chosen and chosen not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose an organisation from the list."))
 
     def data_for_service(self) -> dict:
@@ -142,7 +144,7 @@ class FacilityForm(FlaskForm):
             "name": self.name.data, "kind": self.kind.data,
             "operator_name": (self.operator_name.data or "").strip(),
             "operator_organisation_id": int(self.operator_organisation_id.data)
-            if self.operator_organisation_id.data else None,
+            if str(self.operator_organisation_id.data or "").strip() else None,
             "town": (self.town.data or "").strip(), "fixed_places": self.fixed_places.data,
             "extra_places": self.extra_places.data, "rooms": (self.rooms.data or "").strip(),
             "admits_gender": self.admits_gender.data, "age_group": self.age_group.data,

@@ -33,7 +33,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from victimcare import clock
 from victimcare.accounts.models import Organisation, OrganisationKind
 from victimcare.extensions import db
-from victimcare.forms import NoControlCharacters
+from victimcare.forms import NoControlCharacters, plausible_date_of_birth
 from victimcare.i18n import _l
 from victimcare.identification import labels
 from victimcare.identification.models import SHORT_MAX, TEXT_MAX
@@ -163,7 +163,8 @@ class ReferralForm(FlaskForm):
     family_name = _text(_l("Family name"))
     alias = _text(_l("Alias (the name the person goes by)"))
     other_names = _text(_l("Other names used"))
-    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional(),
+                                                             plausible_date_of_birth])
     estimated_age = IntegerField(_l("Estimated age, if the date of birth is not known"),
                                  validators=[Optional(), NumberRange(min=0, max=120)])
     age_in_doubt = BooleanField(_l("The age is in doubt (the person may be under 18)"))
