@@ -24,3 +24,11 @@ def test_a_connection_that_died_while_idle_is_replaced(database_url, monkeypatch
             assert conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one() != pid
     finally:
         engine.dispose()
+
+
+def test_lower_case_is_unicode_on_every_database(app):
+    """Names are compared in lower case (earlier records, taken names): Æ, Ø, Å and Cyrillic
+    must be lowered as A-Z are (SQLite: our function; PostgreSQL: a UTF-8 locale)."""
+    from victimcare.extensions import db
+
+    assert db.session.scalar(sa.text("SELECT lower('ÆRØ ÅSE ИВАНА')")) == "ærø åse ивана"
