@@ -23,6 +23,7 @@ from victimcare import clock
 from victimcare.accounts import policy
 from victimcare.accounts.models import OrganisationKind, Role, User
 from victimcare.audit import services as audit
+from victimcare.audit.models import AuditEvent
 from victimcare.cases.models import AssignmentKind, Case, CaseAssignment
 from victimcare.db import UTCDateTime
 from victimcare.errors import RuleViolation
@@ -478,13 +479,12 @@ SELECT count(*) FROM closed
 """)
 
 
-#: What ``_WRITE_ALL_POSTGRESQL`` writes of each kind of row (the SQLite path writes the same).
+#: What ``_WRITE_ALL_POSTGRESQL`` writes of each kind of row (the SQLite path writes the same):
+#: of a closed task these values, of a new row every column but its id.
 _CLOSE_VALUES = {"state", "completed_at", "completed_by_id", "completion_token", "data"}
-_ALERT_COLUMNS = {"case_id", "instance_id", "kind", "lane", "organisation_id", "raised_at",
-                  "resolved_at", "resolved_by_id"}
-_EVENT_COLUMNS = {"case_id", "occurred_at", "actor_id", "kind", "process_key", "task_id", "name"}
-_AUDIT_COLUMNS = {"occurred_at", "actor_id", "actor_organisation_id", "action", "subject_type",
-                  "subject_id", "case_id", "ip_address", "details"}
+_ALERT_COLUMNS, _EVENT_COLUMNS, _AUDIT_COLUMNS = (
+    {column.name for column in model.__table__.c if column.name != "id"}
+    for model in (Alert, CaseEvent, AuditEvent))
 
 
 def _json(value) -> str:
