@@ -28,10 +28,14 @@ def rows(levels: list[tuple[str, dict]]) -> list[tuple[str, str, list[str]]]:
                        f"({_ok(lv['verdicts']['http_median'])})")),
         ("Task completion over HTTP (POST), p95", "≤ 25 ms", cell(
             lambda lv: f"{http(lv)['post']['p95_ms']:.1f} ms ({_ok(lv['verdicts']['http_p95'])})")),
-        ("HTTP median ÷ floor median", "≤ 3 ×", cell(
-            lambda lv: f"{lv['http_over_floor']:.1f} × "
+        ("HTTP median ÷ floor median (floor interleaved with the requests)", "≤ 3 ×", cell(
+            lambda lv: f"{lv['http_over_floor']:.2f} × "
                        f"({_ok(lv['verdicts']['http_over_floor'])})")),
-        ("Floor: engine step + 1 transaction, median / p95", "", cell(
+        ("Floor interleaved with the requests, median / p95", "", cell(
+            lambda lv: "{median_ms:.1f} / {p95_ms:.1f} ms".format(
+                **http(lv)["floor_interleaved"]["step"]) if "floor_interleaved" in http(lv)
+            else "(not measured)")),
+        ("Floor phase: engine step + 1 transaction, median / p95", "", cell(
             lambda lv: f"{lv['floor']['step']['median_ms']:.1f} / "
                        f"{lv['floor']['step']['p95_ms']:.1f} ms")),
         ("Engine only (load, complete, run, dump), median", "", cell(
