@@ -5,8 +5,8 @@
 The app is the ordinary ``create_app()``: settings come from the environment the benchmark
 sets (VICTIMCARE_ENV, VICTIMCARE_DATABASE_URL, VICTIMCARE_SECRET_KEY,
 VICTIMCARE_INSTANCE_PATH). Listens on 127.0.0.1 only. With VICTIMCARE_BENCH_PROFILE=PATH
-(``bench/run --profile``) the app's side of every POST but the log-in is profiled with cProfile and the
-statistics are written to PATH when the server is stopped (SIGTERM).
+(``bench/run --profile``) the app's side of every POST but the log-in is profiled with
+cProfile and the statistics are written to PATH when the server is stopped (SIGTERM).
 """
 
 from __future__ import annotations
