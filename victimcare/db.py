@@ -180,3 +180,32 @@ def bump_version(record, expected: int | None, message: str) -> None:
     if result.rowcount != 1:
         raise ConcurrentEditError(message)
     set_committed_value(record, "version", expected + 1)
+
+
+def is_unique_violation(exc: sa.exc.IntegrityError) -> bool:
+    """Whether the driver refused a statement for a unique constraint (not, say, a foreign
+    key): psycopg's SQLSTATE 23505, sqlite3's SQLITE_CONSTRAINT_UNIQUE (or the primary key)."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == "23505":
+        return True
+    return getattr(orig, "sqlite_errorname", None) in (
+        "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+
+
+@contextmanager
+def claim_unique(session: Session, message: str, field: str) -> Iterator[None]:
+    """Writes that take a unique value the caller has just checked is free (a name, a user
+    name, a day), in a savepoint flushed at the end. If a concurrent transaction took the
+    value between the check and the write (on PostgreSQL its INSERT commits in between; SQLite
+    serialises writing transactions, see ``_sqlite_begin``), the unique constraint refuses
+    ours: the savepoint is rolled back, the rest of the transaction stays usable, and the
+    user gets ``message`` next to ``field`` (a ``RuleViolation``) instead of an error page."""
+    from victimcare.errors import RuleViolation
+
+    try:
+        with session.begin_nested():
+            yield
+    except sa.exc.IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise RuleViolation(message, field=field) from None

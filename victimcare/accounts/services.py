@@ -23,7 +23,7 @@ from victimcare.accounts.models import (
 )
 from victimcare.audit import services as audit
 from victimcare.config import Settings
-from victimcare.db import bump_version
+from victimcare.db import bump_version, claim_unique
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
 from victimcare.i18n import _
@@ -212,15 +212,18 @@ def create_user(
     password: str,
     locale: str = "da",
 ) -> User:
+    taken = _("That user name is taken.")
     if find_user(username) is not None:
-        raise RuleViolation(_("That user name is taken."), field="username")
+        raise RuleViolation(taken, field="username")
     check_role_fits(role, organisation)
-    user = User(username=username.strip().lower(), full_name=full_name.strip(),
-                organisation=organisation, role=role, locale=locale,
-                password_hash="", session_token=new_session_token())
-    db.session.add(user)
-    _set_password(user, password)
-    db.session.flush()
+    with claim_unique(db.session, taken, field="username"):  # one taken since the check
+        # Made in the savepoint: joining the organisation puts the user in its ``users``,
+        # which the savepoint's flush must not see before the user is added.
+        user = User(username=username.strip().lower(), full_name=full_name.strip(),
+                    organisation=organisation, role=role, locale=locale,
+                    password_hash="", session_token=new_session_token())
+        _set_password(user, password)
+        db.session.add(user)
     audit.record(actor, "user.created", "user", user.id,
                  details={"role": role.value, "organisation_id": organisation.id})
     return user
@@ -265,14 +268,15 @@ def update_user(
 
 
 def create_organisation(actor: User | None, name: str, kind: OrganisationKind) -> Organisation:
+    taken = _("An organisation with that name exists.")
     existing = db.session.scalar(
         sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.strip().lower())
     )
     if existing is not None:
-        raise RuleViolation(_("An organisation with that name exists."), field="name")
+        raise RuleViolation(taken, field="name")
     organisation = Organisation(name=name.strip(), kind=kind)
-    db.session.add(organisation)
-    db.session.flush()
+    with claim_unique(db.session, taken, field="name"):  # one created since the check
+        db.session.add(organisation)
     audit.record(actor, "organisation.created", "organisation", organisation.id,
                  details={"kind": kind.value})
     return organisation

@@ -14,7 +14,7 @@ from victimcare.audit import services as audit
 from victimcare.cases import services as cases
 from victimcare.cases.models import AssignmentKind, Case
 from victimcare.clock import today  # local (Copenhagen) dates: periods, stays, returns
-from victimcare.db import bump_version
+from victimcare.db import bump_version, claim_unique
 from victimcare.errors import ConcurrentEditError, RuleViolation
 from victimcare.extensions import db
 from victimcare.housing import labels, rules
@@ -125,10 +125,11 @@ def save_facility(actor: User, facility: Facility | None, data: dict,
     """Add a facility or change one. A change made from an older version of the facility is
     refused (``ConcurrentEditError``): two coordinators never overwrite each other."""
     name = data["name"].strip()
+    taken = _("There is already a facility with this name.")
     clash = db.session.scalar(sa.select(Facility.id).where(
         sa.func.lower(Facility.name) == name.lower()))
     if clash is not None and (facility is None or clash != facility.id):
-        raise RuleViolation(_("There is already a facility with this name."), field="name")
+        raise RuleViolation(taken, field="name")
     if data.get("operator_organisation_id"):
         operator = db.session.get(Organisation, data["operator_organisation_id"])
         if operator is None or operator.kind not in OPERATOR_KINDS:
@@ -136,7 +137,6 @@ def save_facility(actor: User, facility: Facility | None, data: dict,
                                 field="operator_organisation_id")
     if facility is None:
         facility = Facility()
-        db.session.add(facility)
         action = "facility.created"
     else:
         bump_version(facility, version, _(
@@ -144,13 +144,14 @@ def save_facility(actor: User, facility: Facility | None, data: dict,
             "saved: reload the page to see their change, then make yours again."))
         action = "facility.updated"
     changes = {}
-    for key in FACILITY_FIELDS:
-        value = name if key == "name" else data.get(key)
-        if getattr(facility, key, None) != value:
-            old = getattr(facility, key, None)
-            changes[key] = [_plain(old), _plain(value)]
-            setattr(facility, key, value)
-    db.session.flush()
+    with claim_unique(db.session, taken, field="name"):  # the name taken since the check
+        db.session.add(facility)
+        for key in FACILITY_FIELDS:
+            value = name if key == "name" else data.get(key)
+            if getattr(facility, key, None) != value:
+                old = getattr(facility, key, None)
+                changes[key] = [_plain(old), _plain(value)]
+                setattr(facility, key, value)
     audit.record(actor, action, "facility", facility.id, details={"changed": sorted(changes)})
     return facility
 

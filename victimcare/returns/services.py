@@ -14,6 +14,7 @@ from victimcare.accounts.models import Role, User
 from victimcare.audit import services as audit
 from victimcare.cases.models import Case, CaseStatus
 from victimcare.clock import today  # local (Copenhagen) dates: periods, stays, returns
+from victimcare.db import claim_unique
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
 from victimcare.i18n import _
@@ -177,11 +178,11 @@ def add_rate(actor: User, code: str, text: str, valid_from: date) -> None:
         exists = db.session.scalar(sa.select(ReturnRate.id).where(
             ReturnRate.code == RateCode(code).value, ReturnRate.valid_from == valid_from))
         row = ReturnRate(code=code, value=value, valid_from=valid_from)
+    taken = _("This rate already has a value from that day. Give another day.")
     if exists:
-        raise RuleViolation(_("This rate already has a value from that day. Give another "
-                              "day."), field="valid_from")
-    db.session.add(row)
-    db.session.flush()
+        raise RuleViolation(taken, field="valid_from")
+    with claim_unique(db.session, taken, field="valid_from"):  # one added since the check
+        db.session.add(row)
     audit.record(actor, "return.rate_added", type(row).__tablename__, row.id,
                  details={"code": code, "valid_from": valid_from.isoformat()})
 
@@ -190,10 +191,12 @@ def save_partner(actor: User, country: str, programme: str, name: str) -> Return
     """The partner proposed for a destination (one per country; "" for every other)."""
     partner = db.session.scalar(sa.select(ReturnPartner).where(ReturnPartner.country == country))
     if partner is None:
-        partner = ReturnPartner(country=country, programme=Programme(programme), name=name)
-        db.session.add(partner)
+        partner = ReturnPartner(country=country)
     partner.programme, partner.name, partner.is_active = Programme(programme), name.strip(), True
-    db.session.flush()
+    with claim_unique(db.session, _(
+            "Someone else saved a partner for this country at the same moment. Reload the "
+            "page to see it, then change it if you need to."), field="country"):
+        db.session.add(partner)
     audit.record(actor, "return.partner_saved", "return_partner", partner.id,
                  details={"country": country, "programme": programme})
     return partner

@@ -25,7 +25,7 @@ from victimcare.accounts.models import OrganisationKind, Role, User
 from victimcare.audit import services as audit
 from victimcare.audit.models import AuditEvent
 from victimcare.cases.models import AssignmentKind, Case, CaseAssignment
-from victimcare.db import UTCDateTime
+from victimcare.db import UTCDateTime, is_unique_violation
 from victimcare.errors import RuleViolation
 from victimcare.extensions import db
 from victimcare.i18n import _
@@ -803,11 +803,24 @@ def colleagues_for(task: WorkflowTask) -> list[User]:
 
 
 def save_draft(task: WorkflowTask, user: User, data: dict) -> None:
-    draft = db.session.scalar(sa.select(TaskDraft).where(TaskDraft.task_id == task.id,
-                                                         TaskDraft.user_id == user.id))
+    """Keep what the user typed in the task's form (one draft per task and user)."""
+    def saved():
+        return db.session.scalar(sa.select(TaskDraft).where(TaskDraft.task_id == task.id,
+                                                            TaskDraft.user_id == user.id))
+
+    draft = saved()
     if draft is None:
-        draft = TaskDraft(task_id=task.id, user_id=user.id, data=data)
-        db.session.add(draft)
+        try:
+            with db.session.begin_nested():
+                db.session.add(TaskDraft(task_id=task.id, user_id=user.id, data=data,
+                                         updated_at=clock.now()))
+            return
+        except sa.exc.IntegrityError as exc:
+            if not is_unique_violation(exc):
+                raise
+        # Another save of the same form (a second tab, the save before a log-in) created the
+        # draft since we looked: this one is newer and replaces it.
+        draft = saved()
     draft.data = data
     draft.updated_at = clock.now()
 
