@@ -3,7 +3,8 @@
 Every test gets a freshly migrated, empty database, so tests may commit like the app does:
 on SQLite a copy of a template file migrated once per run; on PostgreSQL (when
 ``VICTIMCARE_TEST_DATABASE_URL`` is set) the tables of a database migrated once per run,
-emptied before each test.
+emptied before each test. Under pytest-xdist (``scripts/test`` runs one worker per CPU) each
+worker has its own template file, or its own PostgreSQL database next to the one given.
 """
 
 from __future__ import annotations
@@ -23,7 +24,24 @@ from victimcare.cli import alembic_config
 from victimcare.config import Settings
 from victimcare.extensions import db
 
-PG_URL = os.environ.get("VICTIMCARE_TEST_DATABASE_URL")
+#: The PostgreSQL database given, if any.
+BASE_PG_URL = os.environ.get("VICTIMCARE_TEST_DATABASE_URL")
+#: "gw0", "gw1", ... in a worker of pytest-xdist (scripts/test runs one per CPU).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def _worker_url(url: str | None) -> str | None:
+    """The database this process tests on: the one given, or under pytest-xdist one per
+    worker named after it (``test_gw0``), as the tests empty and migrate their database and
+    two workers must not share one."""
+    if not url or not WORKER:
+        return url
+    given = sa.engine.make_url(url)
+    return given.set(database=f"{given.database}_{WORKER}").render_as_string(
+        hide_password=False)
+
+
+PG_URL = _worker_url(BASE_PG_URL)
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -34,6 +52,27 @@ def pytest_report_header(config):
 def make_settings(url: str, **overrides) -> Settings:
     return Settings(environment="testing", database_url=url, secret_key="test-secret-key",
                     **overrides)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_database() -> None:
+    """Create this worker's PostgreSQL database if it is missing, with the given database's
+    encoding and locale (UTF-8: names are compared in lower case)."""
+    if not PG_URL or PG_URL == BASE_PG_URL:
+        return
+    name = sa.engine.make_url(PG_URL).database
+    given = sa.create_engine(BASE_PG_URL, isolation_level="AUTOCOMMIT")
+    with given.connect() as conn:
+        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": name})
+        if not exists:
+            collate, ctype = conn.execute(sa.text(
+                "SELECT datcollate, datctype FROM pg_database "
+                "WHERE datname = current_database()")).one()
+            conn.execute(sa.text(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+                f"LC_COLLATE '{collate}' LC_CTYPE '{ctype}'"))
+    given.dispose()
 
 
 @pytest.fixture(scope="session")
