@@ -997,8 +997,9 @@ def measure_http(url: str, secret: str, args, groups: dict[str, list[int]],
                  warmup: list[int], profile_to: Path | None = None,
                  floor_block=None) -> dict:
     """Complete each group's tasks over HTTP (GET the form, POST it; the POST is the measured
-    step). With ``floor_block`` (a function of a block number that runs floor steps in this
-    process and returns their times), the "open_task" group is cut into blocks of
+    step). With ``floor_block`` (a function that runs a block of floor steps in this process
+    and appends their times to the two lists it is given: step, engine only), the
+    "open_task" group is cut into blocks of
     INTERLEAVE_BLOCK requests with a block of floor steps before each and after the last, so
     the HTTP median and the floor median it is divided by come from the same minutes."""
     server = Server(url, secret, "waitress" if profile_to else args.server, args.threads,

@@ -134,17 +134,21 @@ class FacilityForm(FlaskForm):
         self.operator_organisation_id.choices = [SelectChoice("", "—")] + [
             SelectChoice(str(o.id), o.name) for o in operators]
 
+    def _chosen_operator(self) -> str:
+        """The operator organisation's id as sent ("" for none; only spaces is none)."""
+        return str(self.operator_organisation_id.data or "").strip()
+
     def validate_operator_organisation_id(self, field):
-        chosen = str(field.data or "").strip()
+        chosen = self._chosen_operator()
         if chosen and chosen not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose an organisation from the list."))
 
     def data_for_service(self) -> dict:
+        operator = self._chosen_operator()
         return {
             "name": self.name.data, "kind": self.kind.data,
             "operator_name": (self.operator_name.data or "").strip(),
-            "operator_organisation_id": int(self.operator_organisation_id.data)
-            if str(self.operator_organisation_id.data or "").strip() else None,
+            "operator_organisation_id": int(operator) if operator else None,
             "town": (self.town.data or "").strip(), "fixed_places": self.fixed_places.data,
             "extra_places": self.extra_places.data, "rooms": (self.rooms.data or "").strip(),
             "admits_gender": self.admits_gender.data, "age_group": self.age_group.data,
